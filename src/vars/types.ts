@@ -1,0 +1,2 @@
+/** Variables are plain JSON-like data. */
+export type Vars = Record<string, unknown>;
