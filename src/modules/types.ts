@@ -48,7 +48,8 @@ export interface ModuleResult {
   changed: boolean;
   failed?: boolean;
   skipped?: boolean;
-  msg?: string;
+  /** usually a string; debug's msg may be any value */
+  msg?: unknown;
   diff?: FileDiff[];
   rc?: number;
   stdout?: string;

@@ -1,0 +1,104 @@
+import { resolve } from 'node:path';
+import { errorMessage, TsplayError, UsageError } from '../errors.js';
+import { runPlaybook } from '../exec/run-playbook.js';
+import type { RunOptions } from '../exec/options.js';
+import { loadInventory } from '../inventory/index.js';
+import { splitTagArgs } from '../plan/tags.js';
+import { listHosts, listTags, listTasks } from '../plan/listings.js';
+import { loadPlaybook } from '../playbook/index.js';
+import { PlainReporter } from '../report/plain.js';
+import '../modules/index.js';
+import { EXIT } from './exit-codes.js';
+import { parseExtraVars } from './extra-vars.js';
+import { askSecret } from './prompt.js';
+
+export interface RunCliOptions {
+  inventory?: string[];
+  limit?: string;
+  tags?: string[];
+  skipTags?: string[];
+  extraVars?: string[];
+  check?: boolean;
+  diff?: boolean;
+  forks: string;
+  user?: string;
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: 'sudo' | 'su';
+  askBecomePass?: boolean;
+  forceHandlers?: boolean;
+  startAtTask?: string;
+  listHosts?: boolean;
+  listTasks?: boolean;
+  listTags?: boolean;
+  syntaxCheck?: boolean;
+  verbose: number;
+}
+
+/** `tsplay run`: validate everything first (exit 3, nothing touched), then run. */
+export async function runCommand(playbookPath: string, o: RunCliOptions): Promise<number> {
+  const out = (s: string) => process.stdout.write(s);
+  try {
+    const forks = Number(o.forks);
+    if (!Number.isInteger(forks) || forks < 1) throw new UsageError(`--forks must be a positive whole number, got '${o.forks}'`);
+    const extraVars = parseExtraVars(o.extraVars ?? []);
+    const playbook = await loadPlaybook(resolve(playbookPath));
+    const inventory = await loadInventory(o.inventory?.length ? o.inventory : defaultInventory(), { playbookDir: playbook.dir });
+    const opts: RunOptions = {
+      check: !!o.check,
+      diff: !!o.diff,
+      forks,
+      limit: o.limit,
+      tags: { only: splitTagArgs(o.tags), skip: splitTagArgs(o.skipTags) },
+      extraVars,
+      startAtTask: o.startAtTask,
+      user: o.user,
+      become: o.become ? true : undefined,
+      becomeUser: o.becomeUser,
+      becomeMethod: o.becomeMethod,
+      forceHandlers: !!o.forceHandlers,
+      verbosity: o.verbose ?? 0,
+    };
+    if (o.syntaxCheck) {
+      out(`\nplaybook: ${playbookPath}\n`);
+      return EXIT.OK;
+    }
+    if (o.listHosts || o.listTasks || o.listTags) {
+      if (o.listHosts) out(listHosts(playbook, inventory, opts));
+      if (o.listTasks) out(listTasks(playbook, opts));
+      if (o.listTags) out(listTags(playbook));
+      return EXIT.OK;
+    }
+    if (o.askBecomePass) opts.becomePassword = await askSecret('BECOME password: ');
+    const reporter = new PlainReporter({ write: out, color: useColor(), diff: opts.diff, verbosity: opts.verbosity });
+    const ac = new AbortController();
+    const onSignal = () => {
+      if (ac.signal.aborted) process.exit(EXIT.INTERRUPTED);
+      ac.abort();
+      process.stderr.write('\n[tsplay] interrupted: finishing the running tasks (press again to stop now)\n');
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const summary = await runPlaybook(playbook, inventory, opts, reporter, ac.signal);
+      return summary.exitCode;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  } catch (e) {
+    process.stderr.write(`ERROR! ${errorMessage(e)}\n`);
+    return e instanceof TsplayError ? e.exitCode : EXIT.ERROR;
+  }
+}
+
+function defaultInventory(): string[] {
+  // Ansible falls back to /etc/ansible/hosts; we use the implicit localhost only
+  return ['localhost,'];
+}
+
+function useColor(): boolean {
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR) return true;
+  return !!process.stdout.isTTY;
+}

@@ -1,0 +1,220 @@
+import { UnreachableError } from '../connection/types.js';
+import { errorMessage } from '../errors.js';
+import { inventoryVars } from '../inventory/index.js';
+import { getModule } from '../modules/registry.js';
+import type { ModuleDef, ModuleResult } from '../modules/types.js';
+import { findLocalFile } from '../playbook/local-files.js';
+import type { Block, Task } from '../playbook/types.js';
+import type { HostResult, Status } from '../report/events.js';
+import { evalConditions } from '../vars/condition/index.js';
+import { overlayVars } from '../vars/lazy-context.js';
+import { renderDeep, renderText, renderValue } from '../vars/template.js';
+import type { Vars } from '../vars/types.js';
+import { loopItems } from './loop-items.js';
+import { makeModuleContext } from './module-context.js';
+import { OMIT, type PlayContext } from './play-context.js';
+import { TaskSettings } from './task-settings.js';
+import { formatZodError } from './zod-error.js';
+
+/**
+ * Runs one task on one host: loop items, `when`, arguments, the module (inspect -> plan -> apply,
+ * or check), retries, changed_when / failed_when, register and set_fact. Never throws: every
+ * outcome is a HostResult.
+ */
+export async function runTaskOnHost(pc: PlayContext, host: string, task: Task, blocks: readonly Block[]): Promise<HostResult> {
+  const started = Date.now();
+  const hs = pc.host(host);
+  let result: ModuleResult;
+  let status: Status;
+  let noLog = false;
+  let ignored = false;
+  let delegatedTo: string | undefined;
+  try {
+    const vars = pc.taskVars(host, task, blocks);
+    const settings = new TaskSettings(pc, task, blocks, vars);
+    noLog = settings.flag('noLog');
+    delegatedTo = settings.delegateTo();
+    if (task.loop) {
+      result = await runLoop(pc, host, task, blocks, vars);
+    } else if (!evalConditions(task.when, vars, task.pos)) {
+      result = skippedResult(task.when);
+    } else {
+      result = await runOnce(pc, host, task, vars, settings);
+    }
+    status = statusOf(result);
+    if (status === 'failed' && settings.flag('ignoreErrors')) ignored = true;
+  } catch (e) {
+    result = e instanceof UnreachableError ? { changed: false, unreachable: true, msg: e.message } : { changed: false, failed: true, msg: errorMessage(e) };
+    status = statusOf(result);
+  }
+  if (task.register) hs.registered[task.register] = result;
+  if (result.facts && status !== 'failed' && status !== 'unreachable') Object.assign(hs.facts, result.facts);
+  return { host, status, result, ignored, noLog, delegatedTo, module: task.module, durationMs: Date.now() - started };
+}
+
+function statusOf(r: ModuleResult): Status {
+  if (r.unreachable) return 'unreachable';
+  if (r.failed) return 'failed';
+  if (r.skipped) return 'skipped';
+  return r.changed ? 'changed' : 'ok';
+}
+
+function skippedResult(when: string[]): ModuleResult {
+  return { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: when.join(' and ') };
+}
+
+async function runLoop(pc: PlayContext, host: string, task: Task, blocks: readonly Block[], vars: Vars): Promise<ModuleResult> {
+  const loop = task.loop!;
+  const items = loopItems(loop, vars, task.role ? `${task.role.path}/files` : pc.playbookDir);
+  const results: ModuleResult[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const loopVars: Vars = {
+      [loop.loopVar]: item,
+      ansible_loop_var: loop.loopVar,
+      ansible_loop: { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length },
+    };
+    if (loop.indexVar) loopVars[loop.indexVar] = i;
+    const itemVars = overlayVars(vars, loopVars);
+    const settings = new TaskSettings(pc, task, blocks, itemVars);
+    const label = loop.label !== undefined ? renderText(loop.label, itemVars) : labelOf(item);
+    let r: ModuleResult;
+    try {
+      r = evalConditions(task.when, itemVars, task.pos) ? await runOnce(pc, host, task, itemVars, settings) : skippedResult(task.when);
+    } catch (e) {
+      if (e instanceof UnreachableError) throw e;
+      r = { changed: false, failed: true, msg: errorMessage(e) };
+    }
+    r = { ...r, [loop.loopVar]: item, ansible_loop_var: loop.loopVar };
+    if (loop.indexVar) r[loop.indexVar] = i;
+    results.push(r);
+    const status = statusOf(r);
+    pc.emit({
+      type: 'item_result',
+      result: { host, status, result: r, item: label, noLog: settings.flag('noLog'), ignored: status === 'failed' && settings.flag('ignoreErrors'), module: task.module, durationMs: 0 },
+    });
+    if (loop.pause) await new Promise((res) => setTimeout(res, loop.pause! * 1000));
+  }
+  const failed = results.some((r) => r.failed);
+  const agg: ModuleResult = {
+    changed: results.some((r) => r.changed),
+    msg: failed ? 'One or more items failed' : 'All items completed',
+    results,
+  };
+  if (failed) agg.failed = true;
+  if (results.length === 0 || results.every((r) => r.skipped)) agg.skipped = true;
+  const diffs = results.flatMap((r) => r.diff ?? []);
+  if (diffs.length) agg.diff = diffs;
+  return agg;
+}
+
+function labelOf(item: unknown): string {
+  return typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item);
+}
+
+/** One module invocation (one item), with retries / until and changed_when / failed_when. */
+async function runOnce(pc: PlayContext, host: string, task: Task, vars: Vars, settings: TaskSettings): Promise<ModuleResult> {
+  const def = getModule(task.module);
+  if (!def) return { changed: false, failed: true, msg: `unknown module '${task.module}'` };
+  const rendered = dropOmitted(renderDeep(task.args, vars) as Vars);
+  const parsed = def.args.safeParse(rendered);
+  if (!parsed.success) return { changed: false, failed: true, msg: `${task.module}: ${formatZodError(parsed.error)}` };
+
+  const attempts = task.until ? Math.max(0, Number(renderValue(String(task.retries ?? 3), vars))) + 1 : 1;
+  const delay = Number(renderValue(String(task.delay ?? 5), vars));
+  let result: ModuleResult = { changed: false };
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    result = await invokeModule(pc, host, task, def, parsed.data, vars, settings);
+    result = applyResultConditions(task, result, vars);
+    if (!task.until) break;
+    result.attempts = attempt;
+    if (!result.unreachable && evalConditions(task.until, withRegistered(task, vars, result), task.pos)) break;
+    if (attempt === attempts) {
+      result.failed = true;
+      result.msg ??= 'Retries exhausted';
+    } else if (delay > 0) {
+      await new Promise((res) => setTimeout(res, delay * 1000));
+    }
+  }
+  return result;
+}
+
+/** changed_when / failed_when see the result under the register name, as in Ansible. */
+function applyResultConditions(task: Task, result: ModuleResult, vars: Vars): ModuleResult {
+  if (result.unreachable || (!task.changedWhen && !task.failedWhen)) return result;
+  // a command not run in check mode has no output to judge; keep the prediction
+  if (result.check_mode_not_run) return result;
+  const scope = withRegistered(task, vars, result);
+  const out = { ...result };
+  if (task.changedWhen) out.changed = evalConditions(task.changedWhen, scope, task.pos);
+  if (task.failedWhen) {
+    out.failed_when_result = evalConditions(task.failedWhen, scope, task.pos);
+    out.failed = out.failed_when_result as boolean;
+  }
+  return out;
+}
+
+function withRegistered(task: Task, vars: Vars, result: ModuleResult): Vars {
+  // Ansible lets conditions read the result's own fields too (`until: rc == 0` is not allowed, but
+  // `until: result.rc == 0` is); we bind the register name only.
+  return task.register ? overlayVars(vars, { [task.register]: result }) : vars;
+}
+
+async function invokeModule(pc: PlayContext, host: string, task: Task, def: ModuleDef, args: unknown, vars: Vars, settings: TaskSettings): Promise<ModuleResult> {
+  const hs = pc.host(host);
+  const delegate = settings.delegateTo();
+  const target = delegate ?? host;
+  const connVars = delegate ? (pc.inv.hosts.has(delegate) ? inventoryVars(pc.inv, delegate) : {}) : vars;
+  const needsHost = !def.run || def.name === 'ping' || def.checkMode === 'run';
+  const conn = needsHost ? await pc.pool.get(target, connVars) : undefined;
+  const check = settings.check();
+  const diff = settings.diff();
+  const ctx = makeModuleContext({
+    conn: conn ?? lazyConnection(pc, target, connVars),
+    host,
+    check,
+    diff,
+    vars,
+    become: settings.become(),
+    env: settings.environment(),
+    overlay: delegate ? undefined : hs.overlay,
+    findLocal: (kind, name) => {
+      const found = findLocalFile(kind, name, task, pc.playbookDir);
+      if (!found) throw new Error(`could not find ${kind === 'files' ? 'file' : 'template'} '${name}' (searched ${task.role ? `${task.role.path}/${kind}, ` : ''}${pc.playbookDir}/${kind}, ${pc.playbookDir})`);
+      return found;
+    },
+    render: (text, extra) => renderText(text, extra ? overlayVars(vars, extra) : vars),
+  });
+
+  if (def.run) return def.run(ctx, args);
+  const current = await def.inspect!(ctx, args);
+  const plan = def.plan!(args, current, { diff, now: new Date() });
+  const base: ModuleResult = { changed: plan.changed, ...plan.result };
+  if (diff && plan.diff?.length) base.diff = plan.diff;
+  if (plan.failed) return { ...base, changed: false, failed: true, msg: plan.msg };
+  if (plan.msg) base.msg = plan.msg;
+  if (!plan.changed) return base;
+  if (check) {
+    for (const effect of plan.effects ?? []) ctx.fs.overlay?.record(effect);
+    return base;
+  }
+  const applied = await def.apply!(ctx, args, plan);
+  return { ...base, ...(applied ?? {}) };
+}
+
+/** Controller-side modules do not need the host; connect only if one of them asks. */
+function lazyConnection(pc: PlayContext, host: string, vars: Vars) {
+  const get = () => pc.pool.get(host, vars);
+  return {
+    host,
+    connect: async () => void (await get()),
+    exec: async (...a: Parameters<import('../connection/types.js').Connection['exec']>) => (await get()).exec(...a),
+    put: async (c: Buffer, d: string) => (await get()).put(c, d),
+    get: async (p: string) => (await get()).get(p),
+    close: async () => {},
+  };
+}
+
+function dropOmitted(args: Vars): Vars {
+  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== OMIT));
+}
