@@ -92,6 +92,20 @@ export interface Block extends NodeBase {
   always: TaskNode[];
 }
 
+/** Set by the loader on dynamic includes: what loading their target at run time needs. */
+export interface IncludeOrigin {
+  /** the file holding the include */
+  file: string;
+  /** directory of the play's file (roles/, templates/, files/ beside it) */
+  playDir: string;
+  /** directories searched for roles, in order */
+  rolesPaths: string[];
+  /** conditions, tags and keywords around the include (not its own): what the included tasks inherit */
+  when: string[];
+  tags: string[];
+  inherited: Inherited;
+}
+
 /** Dynamic includes: resolved per host at run time (file names may be templates). */
 export interface IncludeTasks extends NodeBase {
   kind: 'include_tasks';
@@ -100,7 +114,8 @@ export interface IncludeTasks extends NodeBase {
   baseDir: string;
   loop?: TaskLoop;
   /** pre-loaded when the file name has no template (validated before any host is touched) */
-  preloaded?: TaskNode[];
+  preloaded?: TaskNode[];  /** set by the loader, for loading a templated file at run time */
+  origin?: IncludeOrigin;
 }
 
 export interface IncludeRole extends NodeBase {
@@ -110,7 +125,8 @@ export interface IncludeRole extends NodeBase {
   params: Vars;
   loop?: TaskLoop;
   /** pre-loaded role (validated before any host is touched) */
-  preloaded?: { role: RoleInstance; tasks: TaskNode[] };
+  preloaded?: { role: RoleInstance; tasks: TaskNode[] };  /** set by the loader, for loading a templated role at run time */
+  origin?: IncludeOrigin;
 }
 
 export type TaskNode = Task | Block | IncludeTasks | IncludeRole;
@@ -129,6 +145,8 @@ export interface Play extends Inherited {
   serial?: Array<number | string>;
   maxFailPercentage?: number;
   forceHandlers?: boolean;
+  /** order in which the play's hosts run (`order:`); inventory order when absent */
+  order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
   tags: string[];
   preTasks: TaskNode[];
   /** roles: the `roles:` section expanded to blocks with role context */
