@@ -1,0 +1,11 @@
+export type { Inventory, InventoryGroup, InventoryHost, VarsDirLayer, VarsDirOrigin } from './types.js';
+export { ALL, UNGROUPED, InventoryBuilder } from './builder.js';
+export { loadInventory, parseInventoryText, detectInventoryFormat, type LoadInventoryOptions, type InventoryFormat } from './load.js';
+export { parseIniInventory } from './ini.js';
+export { parseYamlInventory } from './yaml-inventory.js';
+export { loadVarsFile, loadVarsDirs, parseVarsText, VARS_FILE_EXTENSIONS } from './vars-dirs.js';
+export { inventoryVars, groupNames, groupsMap, hostsUnder } from './host-vars.js';
+export { selectHosts, matchesPattern, limitHosts, splitPatterns } from './patterns.js';
+export { expandHostRange, parseHostAddress } from './host-range.js';
+export { parseIniValue } from './python-literal.js';
+export { YamlSource } from './yaml11.js';
