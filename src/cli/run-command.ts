@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { errorMessage, TsplayError, UsageError } from '../errors.js';
 import { runPlaybook } from '../exec/run-playbook.js';
 import type { RunOptions } from '../exec/options.js';
@@ -42,7 +43,7 @@ export async function runCommand(playbookPath: string, o: RunCliOptions): Promis
     const forks = Number(o.forks);
     if (!Number.isInteger(forks) || forks < 1) throw new UsageError(`--forks must be a positive whole number, got '${o.forks}'`);
     const extraVars = parseExtraVars(o.extraVars ?? []);
-    const playbook = await loadPlaybook(resolve(playbookPath));
+    const playbook = await loadPlaybook(resolve(playbookPath), { extraRolesPaths: rolesPaths() });
     const inventory = await loadInventory(o.inventory?.length ? o.inventory : defaultInventory(), { playbookDir: playbook.dir });
     const opts: RunOptions = {
       check: !!o.check,
@@ -90,6 +91,16 @@ export async function runCommand(playbookPath: string, o: RunCliOptions): Promis
     process.stderr.write(`ERROR! ${errorMessage(e)}\n`);
     return e instanceof TsplayError ? e.exitCode : EXIT.ERROR;
   }
+}
+
+/**
+ * Where roles are found after the playbook's own roles/: ANSIBLE_ROLES_PATH / TSPLAY_ROLES_PATH,
+ * ./roles of the working directory, then the roles shipped with tsplay.
+ */
+function rolesPaths(): string[] {
+  const fromEnv = [process.env.TSPLAY_ROLES_PATH, process.env.ANSIBLE_ROLES_PATH].flatMap((v) => (v ? v.split(':') : []));
+  const shipped = fileURLToPath(new URL('../../roles', import.meta.url));
+  return [...new Set([...fromEnv.map((p) => resolve(p)), resolve('roles'), shipped])];
 }
 
 function defaultInventory(): string[] {

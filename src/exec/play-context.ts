@@ -1,5 +1,5 @@
 import { groupNames, inventoryVars, type Inventory } from '../inventory/index.js';
-import type { Block, Play, TaskNode } from '../playbook/types.js';
+import type { Block, Play, RoleInstance, TaskNode } from '../playbook/types.js';
 import type { Reporter, RunEvent } from '../report/events.js';
 import { mergeLayers, type VarLayer } from '../vars/lazy-context.js';
 import { renderValue } from '../vars/template.js';
@@ -19,6 +19,7 @@ export class PlayContext {
   /** hosts of the current serial batch */
   batch: string[] = [];
   private readonly varsFilesByHost = new Map<string, Vars>();
+  private readonly inventoryVarsByHost = new Map<string, Vars>();
 
   constructor(
     readonly inv: Inventory,
@@ -29,7 +30,11 @@ export class PlayContext {
     readonly opts: RunOptions,
     private readonly reporter: Reporter,
     readonly pool: ConnectionPool,
-  ) {}
+  ) {
+    this.roleLayers = playRoleLayers(play);
+  }
+
+  private readonly roleLayers: { defaults: Vars; vars: Vars };
 
   emit(e: RunEvent): void {
     this.reporter.on(e);
@@ -46,11 +51,14 @@ export class PlayContext {
     const hs = this.host(host);
     const role = node?.role;
     const layers: VarLayer[] = [
+      // as in Ansible, every role's defaults and vars are visible to the whole play; the task's own role wins
+      { vars: this.roleLayers.defaults },
       { vars: role?.defaults ?? {} },
-      { vars: inventoryVars(this.inv, host) },
+      { vars: this.invVars(host) },
       { vars: hs.gathered, raw: true },
       { vars: this.play.vars },
       { vars: this.varsFiles(host) },
+      { vars: this.roleLayers.vars },
       { vars: role?.vars ?? {} },
       { vars: role?.params ?? {} },
       ...blocks.map((b) => ({ vars: b.vars })),
@@ -64,15 +72,35 @@ export class PlayContext {
     return mergeLayers(layers);
   }
 
+  /** The inventory's variables of a host; the inventory does not change during a run. */
+  invVars(host: string): Vars {
+    let v = this.inventoryVarsByHost.get(host);
+    if (!v) {
+      v = this.inv.hosts.has(host) ? inventoryVars(this.inv, host) : {};
+      this.inventoryVarsByHost.set(host, v);
+    }
+    return v;
+  }
+
+  private readonly groupNamesByHost = new Map<string, string[]>();
+  private groupNamesOf(host: string): string[] {
+    let g = this.groupNamesByHost.get(host);
+    if (!g) {
+      g = this.inv.hosts.has(host) ? groupNames(this.inv, host) : [];
+      this.groupNamesByHost.set(host, g);
+    }
+    return g;
+  }
+
   /** Variables of another host as `hostvars[h]` shows them: inventory, facts, set_fact, register. */
   private hostVarsOf(host: string): Vars {
     const hs = this.hosts.get(host);
     return mergeLayers([
-      { vars: inventoryVars(this.inv, host) },
+      { vars: this.invVars(host) },
       { vars: hs?.gathered ?? {}, raw: true },
       { vars: hs?.facts ?? {}, raw: true },
       { vars: hs?.registered ?? {}, raw: true },
-      { vars: { inventory_hostname: host, inventory_hostname_short: host.split('.')[0], group_names: groupNames(this.inv, host) }, raw: true },
+      { vars: { inventory_hostname: host, inventory_hostname_short: host.split('.')[0], group_names: this.groupNamesOf(host) }, raw: true },
     ]);
   }
 
@@ -86,7 +114,7 @@ export class PlayContext {
     return {
       inventory_hostname: host,
       inventory_hostname_short: host.split('.')[0],
-      group_names: groupNames(this.inv, host),
+      group_names: this.groupNamesOf(host),
       groups: this.groups,
       hostvars,
       ansible_play_hosts: active,
@@ -111,10 +139,29 @@ export class PlayContext {
     if (this.play.varsFiles.length === 0) return {};
     let v = this.varsFilesByHost.get(host);
     if (!v) {
-      const base = mergeLayers([{ vars: inventoryVars(this.inv, host) }, { vars: this.play.vars }, { vars: this.opts.extraVars }, { vars: { inventory_hostname: host }, raw: true }]);
+      const base = mergeLayers([{ vars: this.invVars(host) }, { vars: this.play.vars }, { vars: this.opts.extraVars }, { vars: { inventory_hostname: host }, raw: true }]);
       v = loadVarsFiles(this.play.varsFiles, this.play.dir, (name) => String(renderValue(name, base)));
       this.varsFilesByHost.set(host, v);
     }
     return v;
   }
+}
+
+/** The defaults and vars of every role the play uses (in order), merged. */
+function playRoleLayers(play: Play): { defaults: Vars; vars: Vars } {
+  const seen = new Set<RoleInstance>();
+  const visit = (nodes: readonly TaskNode[]) => {
+    for (const n of nodes) {
+      if (n.role) seen.add(n.role);
+      if (n.kind === 'block') visit([...n.block, ...n.rescue, ...n.always]);
+    }
+  };
+  visit([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks]);
+  const defaults: Vars = {};
+  const vars: Vars = {};
+  for (const r of seen) {
+    Object.assign(defaults, r.defaults);
+    Object.assign(vars, r.vars);
+  }
+  return { defaults, vars };
 }

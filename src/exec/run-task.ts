@@ -1,12 +1,11 @@
 import { UnreachableError } from '../connection/types.js';
-import { errorMessage } from '../errors.js';
-import { inventoryVars } from '../inventory/index.js';
+import { errorMessage, TemplateError } from '../errors.js';
 import { getModule } from '../modules/registry.js';
 import type { ModuleDef, ModuleResult } from '../modules/types.js';
 import { findLocalFile } from '../playbook/local-files.js';
 import type { Block, Task } from '../playbook/types.js';
 import type { HostResult, Status } from '../report/events.js';
-import { evalConditions } from '../vars/condition/index.js';
+import { evalConditions, expressionVariables } from '../vars/condition/index.js';
 import { overlayVars } from '../vars/lazy-context.js';
 import { renderDeep, renderText, renderValue } from '../vars/template.js';
 import type { Vars } from '../vars/types.js';
@@ -44,12 +43,26 @@ export async function runTaskOnHost(pc: PlayContext, host: string, task: Task, b
     status = statusOf(result);
     if (status === 'failed' && settings.flag('ignoreErrors')) ignored = true;
   } catch (e) {
-    result = e instanceof UnreachableError ? { changed: false, unreachable: true, msg: e.message } : { changed: false, failed: true, msg: errorMessage(e) };
+    const unknowable = pc.opts.check ? dependsOnCommandNotRun(e, hs.registered) : undefined;
+    if (unknowable) result = { changed: false, skipped: true, msg: `skipped in check mode: '${unknowable}' is the result of a command that was not run` };
+    else if (e instanceof UnreachableError) result = { changed: false, unreachable: true, msg: e.message };
+    else result = { changed: false, failed: true, msg: errorMessage(e) };
     status = statusOf(result);
   }
   if (task.register) hs.registered[task.register] = result;
   if (result.facts && status !== 'failed' && status !== 'unreachable') Object.assign(hs.facts, result.facts);
   return { host, status, result, ignored, noLog, delegatedTo, module: task.module, durationMs: Date.now() - started };
+}
+
+/**
+ * In check mode a command's output is unknown. A later task that needs it (`when: out.rc == 0`)
+ * cannot be decided: it is reported as skipped with the reason, instead of failing as Ansible does.
+ */
+function dependsOnCommandNotRun(e: unknown, registered: Vars): string | undefined {
+  if (!(e instanceof TemplateError)) return undefined;
+  const m = /undefined variable '([A-Za-z_]\w*)/.exec(e.message);
+  const r = m ? (registered[m[1]] as ModuleResult | undefined) : undefined;
+  return r?.check_mode_not_run ? m![1] : undefined;
 }
 
 function statusOf(r: ModuleResult): Status {
@@ -142,12 +155,13 @@ async function runOnce(pc: PlayContext, host: string, task: Task, vars: Vars, se
 /** changed_when / failed_when see the result under the register name, as in Ansible. */
 function applyResultConditions(task: Task, result: ModuleResult, vars: Vars): ModuleResult {
   if (result.unreachable || (!task.changedWhen && !task.failedWhen)) return result;
-  // a command not run in check mode has no output to judge; keep the prediction
-  if (result.check_mode_not_run) return result;
+  // a command not run in check mode has no output to judge: conditions on its result keep the prediction
+  const judgeable = (conds: string[]) =>
+    !result.check_mode_not_run || !task.register || !conds.some((c) => typeof c === 'string' && expressionVariables(c).includes(task.register!));
   const scope = withRegistered(task, vars, result);
   const out = { ...result };
-  if (task.changedWhen) out.changed = evalConditions(task.changedWhen, scope, task.pos);
-  if (task.failedWhen) {
+  if (task.changedWhen && judgeable(task.changedWhen)) out.changed = evalConditions(task.changedWhen, scope, task.pos);
+  if (task.failedWhen && judgeable(task.failedWhen)) {
     out.failed_when_result = evalConditions(task.failedWhen, scope, task.pos);
     out.failed = out.failed_when_result as boolean;
   }
@@ -164,7 +178,7 @@ async function invokeModule(pc: PlayContext, host: string, task: Task, def: Modu
   const hs = pc.host(host);
   const delegate = settings.delegateTo();
   const target = delegate ?? host;
-  const connVars = delegate ? (pc.inv.hosts.has(delegate) ? inventoryVars(pc.inv, delegate) : {}) : vars;
+  const connVars = delegate ? pc.invVars(delegate) : vars;
   const needsHost = !def.run || def.name === 'ping' || def.checkMode === 'run';
   const conn = needsHost ? await pc.pool.get(target, connVars) : undefined;
   const check = settings.check();
@@ -179,8 +193,8 @@ async function invokeModule(pc: PlayContext, host: string, task: Task, def: Modu
     env: settings.environment(),
     overlay: delegate ? undefined : hs.overlay,
     findLocal: (kind, name) => {
-      const found = findLocalFile(kind, name, task, pc.playbookDir);
-      if (!found) throw new Error(`could not find ${kind === 'files' ? 'file' : 'template'} '${name}' (searched ${task.role ? `${task.role.path}/${kind}, ` : ''}${pc.playbookDir}/${kind}, ${pc.playbookDir})`);
+      const found = findLocalFile(kind, name, task, pc.play.dir);
+      if (!found) throw new Error(`could not find ${kind === 'files' ? 'file' : 'template'} '${name}' (searched ${task.role ? `${task.role.path}/${kind}, ` : ''}${pc.play.dir}/${kind}, ${pc.play.dir})`);
       return found;
     },
     render: (text, extra) => renderText(text, extra ? overlayVars(vars, extra) : vars),

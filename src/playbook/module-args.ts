@@ -1,3 +1,4 @@
+import { schemaAliases } from '../modules/lib/arg-types.js';
 import type { SourcePos } from '../errors.js';
 import type { ModuleDef } from '../modules/types.js';
 import type { Diagnostics } from './diagnostics.js';
@@ -186,6 +187,16 @@ export function validateArgs(
   if (!isSchema(schema)) return margs.args;
   const shape = schemaShape(schema);
   const args = { ...margs.args };
+  // Ansible's alternative names (file's `dest` for `path`) become the canonical ones, positions too
+  for (const [alias, canonical] of Object.entries(schemaAliases(schema))) {
+    if (!Object.hasOwn(args, alias)) continue;
+    if (!Object.hasOwn(args, canonical)) {
+      args[canonical] = args[alias];
+      margs.argPos[canonical] ??= margs.argPos[alias];
+      margs.valuePos[canonical] ??= margs.valuePos[alias];
+    }
+    delete args[alias];
+  }
 
   if (shape && !shape.open) {
     for (const key of Object.keys(args)) {

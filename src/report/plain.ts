@@ -115,7 +115,7 @@ export class PlainReporter implements Reporter {
         return (n > 0 ? paint(t) : t) + ' '.repeat(Math.max(1, label.length + 6 - t.length));
       };
       this.line(
-        name + ' '.repeat(width - host.length) + ': ' +
+        name + ' '.repeat(width - host.length) + ' : ' +
           col('ok', s.ok, this.c.green) + col('changed', s.changed, this.c.yellow) + col('unreachable', s.unreachable, this.c.red) +
           col('failed', s.failed, this.c.red) + col('skipped', s.skipped, this.c.cyan) + col('rescued', s.rescued, this.c.magenta) +
           col('ignored', s.ignored, this.c.magenta),
