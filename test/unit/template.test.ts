@@ -55,7 +55,10 @@ describe('isTemplate', () => {
 describe('renderValue keeps the type of a single expression', () => {
   it.each([
     ['{{port}}', 8080],
-    ['  {{ port }}  ', 8080],
+    // text around a scalar is part of the value ("{{x}}\n" in a YAML block keeps its newline)
+    ['  {{ port }}  ', '  8080  '],
+    ['{{ port }}\n', '8080\n'],
+    ['  {{ list }}\n', ['a', 'b', 'c']],
     ['{{enabled}}', true],
     ['{{off}}', false],
     ['{{nothing}}', null],
