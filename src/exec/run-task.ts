@@ -9,6 +9,7 @@ import { evalConditions, expressionVariables } from '../vars/condition/index.js'
 import { overlayVars } from '../vars/lazy-context.js';
 import { renderDeep, renderText, renderValue } from '../vars/template.js';
 import type { Vars } from '../vars/types.js';
+import { executeModule } from './execute-module.js';
 import { loopItems } from './loop-items.js';
 import { makeModuleContext } from './module-context.js';
 import { OMIT, type PlayContext } from './play-context.js';
@@ -169,8 +170,7 @@ function applyResultConditions(task: Task, result: ModuleResult, vars: Vars): Mo
 }
 
 function withRegistered(task: Task, vars: Vars, result: ModuleResult): Vars {
-  // Ansible lets conditions read the result's own fields too (`until: rc == 0` is not allowed, but
-  // `until: result.rc == 0` is); we bind the register name only.
+  // conditions read the result through the register name (`until: out.rc == 0`), as in Ansible
   return task.register ? overlayVars(vars, { [task.register]: result }) : vars;
 }
 
@@ -200,20 +200,7 @@ async function invokeModule(pc: PlayContext, host: string, task: Task, def: Modu
     render: (text, extra) => renderText(text, extra ? overlayVars(vars, extra) : vars),
   });
 
-  if (def.run) return def.run(ctx, args);
-  const current = await def.inspect!(ctx, args);
-  const plan = def.plan!(args, current, { diff, now: new Date() });
-  const base: ModuleResult = { changed: plan.changed, ...plan.result };
-  if (diff && plan.diff?.length) base.diff = plan.diff;
-  if (plan.failed) return { ...base, changed: false, failed: true, msg: plan.msg };
-  if (plan.msg) base.msg = plan.msg;
-  if (!plan.changed) return base;
-  if (check) {
-    for (const effect of plan.effects ?? []) ctx.fs.overlay?.record(effect);
-    return base;
-  }
-  const applied = await def.apply!(ctx, args, plan);
-  return { ...base, ...(applied ?? {}) };
+  return executeModule(def, ctx, args);
 }
 
 /** Controller-side modules do not need the host; connect only if one of them asks. */

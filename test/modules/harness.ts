@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { LocalConnection } from '../../src/connection/local.js';
 import type { Connection } from '../../src/connection/types.js';
+import { executeModule } from '../../src/exec/execute-module.js';
 import { makeModuleContext } from '../../src/exec/module-context.js';
 import { CheckOverlay } from '../../src/modules/lib/check-overlay.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../../src/modules/types.js';
@@ -48,20 +49,7 @@ export async function runModule<A>(def: ModuleDef<A>, rawArgs: unknown, o: RunMo
     render: o.render,
   });
   try {
-    if (def.run) return await def.run(ctx, args);
-    const current = await def.inspect!(ctx, args);
-    const plan = def.plan!(args, current, { diff, now: o.now ?? new Date() });
-    const base: ModuleResult = { changed: plan.changed, ...plan.result };
-    if (diff && plan.diff?.length) base.diff = plan.diff;
-    if (plan.failed) return { ...base, changed: false, failed: true, msg: plan.msg };
-    if (plan.msg) base.msg = plan.msg;
-    if (!plan.changed) return base;
-    if (check) {
-      for (const effect of plan.effects ?? []) ctx.fs.overlay?.record(effect);
-      return base;
-    }
-    const applied = await def.apply!(ctx, args, plan);
-    return { ...base, ...(applied ?? {}) };
+    return await executeModule(def, ctx, args, o.now);
   } catch (e) {
     return { changed: false, failed: true, msg: (e as Error).message };
   }
