@@ -51,7 +51,7 @@ describe('command and shell on this machine', () => {
   it('chdir, stdin (with and without the added newline), executable', async () => {
     expect((await runModule(command, { cmd: 'pwd', chdir: dir })).stdout).toBe(dir);
     expect((await runModule(shell, { cmd: 'od -c | head -1', stdin: 'hi' })).stdout).toContain('h   i  \\n');
-    expect((await runModule(shell, { cmd: 'wc -c', stdin: 'hi', stdin_add_newline: false })).stdout.trim()).toBe('2');
+    expect((await runModule(shell, { cmd: 'wc -c', stdin: 'hi', stdin_add_newline: false })).stdout?.trim()).toBe('2');
     expect((await runModule(shell, { cmd: 'echo $0', executable: '/bin/bash' })).stdout).toBe('/bin/bash');
   });
 
