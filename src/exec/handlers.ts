@@ -30,6 +30,7 @@ export function notifyHandlers(pc: PlayContext, host: string, task: Task, blocks
 export async function flushHandlers(pc: PlayContext, strategy: LinearStrategy): Promise<void> {
   const force = pc.opts.forceHandlers || pc.play.forceHandlers === true;
   for (let round = 0; round < 100; round++) {
+    if (pc.opts.signal?.aborted) return;
     let ran = false;
     for (let i = 0; i < pc.play.handlers.length; i++) {
       const id = String(i);

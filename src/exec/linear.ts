@@ -33,6 +33,7 @@ export class LinearStrategy {
   async runList(nodes: readonly TaskNode[], hosts: readonly string[], blocks: readonly Block[]): Promise<Set<string>> {
     const failed = new Set<string>();
     for (const node of nodes) {
+      if (this.pc.opts.signal?.aborted) break;
       const active = hosts.filter((h) => !failed.has(h) && this.pc.host(h).active);
       if (active.length === 0) break;
       const f = await this.runNode(node, active, blocks);

@@ -19,4 +19,6 @@ export interface RunOptions {
   becomePassword?: string;
   forceHandlers: boolean;
   verbosity: number;
+  /** aborted on SIGINT / SIGTERM: no new task starts */
+  signal?: AbortSignal;
 }

@@ -18,7 +18,8 @@ export interface RunSummary {
 }
 
 /** Runs every play of a loaded, validated playbook and reports a recap. */
-export async function runPlaybook(pb: Playbook, inv: Inventory, opts: RunOptions, reporter: Reporter, signal?: AbortSignal): Promise<RunSummary> {
+export async function runPlaybook(pb: Playbook, inv: Inventory, options: RunOptions, reporter: Reporter, signal?: AbortSignal): Promise<RunSummary> {
+  const opts: RunOptions = signal ? { ...options, signal } : options;
   const hosts = new Map<string, HostState>();
   const pool = new ConnectionPool();
   const groups = groupsMap(inv);
@@ -62,6 +63,7 @@ async function runPlay(
   const pc = new PlayContext(inv, groups, play, pb.dir, hosts, opts, reporter, pool);
   pc.playHosts = names.filter((h) => !hosts.get(h)!.unreachable);
   for (const batch of serialBatches(pc.playHosts, play.serial)) {
+    if (opts.signal?.aborted) return;
     pc.batch = batch;
     const strategy = new LinearStrategy(pc);
     try {
