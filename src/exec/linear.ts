@@ -144,6 +144,11 @@ export class LinearStrategy {
         metaAction = r.result.meta;
         if (metaAction === 'end_host') this.pc.host(r.host).ended = true;
         if (metaAction === 'clear_host_errors') for (const h of this.pc.playHosts) this.pc.host(h).failed = false;
+        if (metaAction === 'clear_facts') {
+          const hs = this.pc.host(r.host);
+          hs.gathered = {};
+          hs.facts = {};
+        }
       }
     }
     if (metaAction === 'flush_handlers') await flushHandlers(this.pc, this);
