@@ -104,12 +104,25 @@ export class PlayContext {
     ]);
   }
 
-  private magicVars(host: string, role: { name: string; path: string } | undefined): Vars {
-    const hostvars: Vars = {};
-    for (const h of this.inv.hosts.keys()) {
-      let cached: Vars | undefined;
-      Object.defineProperty(hostvars, h, { enumerable: true, get: () => (cached ??= this.hostVarsOf(h)) });
+  private hostvarsObject?: Vars;
+
+  /**
+   * `hostvars`: one object per play whose entries are computed on access, so they always show the
+   * other host's latest facts and registered results, and building a task's variables stays O(1).
+   */
+  private hostvars(): Vars {
+    if (!this.hostvarsObject) {
+      const hv: Vars = {};
+      for (const h of this.inv.hosts.keys()) {
+        Object.defineProperty(hv, h, { enumerable: true, get: () => this.hostVarsOf(h) });
+      }
+      this.hostvarsObject = hv;
     }
+    return this.hostvarsObject;
+  }
+
+  private magicVars(host: string, role: { name: string; path: string } | undefined): Vars {
+    const hostvars = this.hostvars();
     const active = this.playHosts.filter((h) => this.hosts.get(h)?.active);
     return {
       inventory_hostname: host,
