@@ -1,9 +1,14 @@
 import type { Vars } from '../vars/types.js';
 import { LocalConnection } from './local.js';
+import { SshConnection } from './ssh.js';
+import type { ConnectionSettings } from './ssh-settings.js';
 import { UnreachableError, type Connection } from './types.js';
 
-/** Picks the transport from `ansible_connection` (Ansible's name), `local` or `ssh` (the default). */
-export function openConnection(host: string, vars: Vars): Connection {
+/**
+ * Picks the transport from `ansible_connection` (Ansible's name), `local` or `ssh` (the default).
+ * `settings` are the run's connection options (command line, play); the local transport ignores them.
+ */
+export function openConnection(host: string, vars: Vars, settings: ConnectionSettings = {}): Connection {
   const kind = String(vars.ansible_connection ?? (host === 'localhost' ? 'local' : 'ssh'));
   switch (kind) {
     case 'local':
@@ -11,7 +16,7 @@ export function openConnection(host: string, vars: Vars): Connection {
     case 'ssh':
     case 'paramiko':
     case 'smart':
-      return new UnavailableConnection(host, 'the ssh transport is not available in this version of tsplay; use ansible_connection=local');
+      return new SshConnection(host, vars, settings);
     default:
       return new UnavailableConnection(host, `unknown connection type '${kind}' (ansible_connection); use local or ssh`);
   }

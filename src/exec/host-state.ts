@@ -12,9 +12,11 @@ export class HostState {
   facts: Vars = {};
   /** registered results */
   registered: Vars = {};
-  /** failed in this play (leaves the play) */
+  /** failed (leaves this play and the later ones) */
   failed = false;
   unreachable = false;
+  /** the last failure, for a rescue's ansible_failed_task / ansible_failed_result */
+  lastFailure?: { task: Vars; result: Vars };
   /** meta: end_host, or end_play for this host */
   ended = false;
   /** handler names notified and not yet run */
@@ -29,9 +31,12 @@ export class HostState {
     return !this.failed && !this.unreachable && !this.ended;
   }
 
-  /** a new play: failures are per play in Ansible's linear strategy, unreachable hosts stay out */
+  /**
+   * a new play: end_host and pending notifications are per play. A host that failed stays out of
+   * the later plays, as unreachable hosts do (Ansible keeps failed hosts out for the whole run; they
+   * used to come back in the next play).
+   */
   resetForPlay(): void {
-    this.failed = false;
     this.ended = false;
     this.notified.clear();
   }

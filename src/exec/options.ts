@@ -1,3 +1,4 @@
+import type { ConnectionSettings } from '../connection/ssh-settings.js';
 import type { TagFilter } from '../plan/tags.js';
 import type { Vars } from '../vars/types.js';
 
@@ -19,6 +20,8 @@ export interface RunOptions {
   becomePassword?: string;
   forceHandlers: boolean;
   verbosity: number;
+  /** --private-key, -k, --timeout, --ssh-common-args ...: how to connect (see ConnectionSettings) */
+  connection?: ConnectionSettings;
   /** aborted on SIGINT / SIGTERM: no new task starts */
   signal?: AbortSignal;
 }

@@ -7,6 +7,7 @@ import type { Vars } from '../vars/types.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { HostState } from './host-state.js';
 import type { RunOptions } from './options.js';
+import { StartAtTask } from './start-at.js';
 import { loadVarsFiles } from './vars-files.js';
 
 /** Ansible's `omit`: an argument whose value renders to this is dropped. */
@@ -30,6 +31,8 @@ export class PlayContext {
     readonly opts: RunOptions,
     private readonly reporter: Reporter,
     readonly pool: ConnectionPool,
+    /** --start-at-task, shared by every play of the run */
+    readonly startAt: StartAtTask = new StartAtTask(opts.startAtTask),
   ) {
     this.roleLayers = playRoleLayers(play);
   }

@@ -11,6 +11,7 @@ import { HostState } from './host-state.js';
 import { EndPlay, LinearStrategy } from './linear.js';
 import type { RunOptions } from './options.js';
 import { PlayContext } from './play-context.js';
+import { StartAtTask } from './start-at.js';
 
 export interface RunSummary {
   exitCode: number;
@@ -21,18 +22,22 @@ export interface RunSummary {
 export async function runPlaybook(pb: Playbook, inv: Inventory, options: RunOptions, reporter: Reporter, signal?: AbortSignal): Promise<RunSummary> {
   const opts: RunOptions = signal ? { ...options, signal } : options;
   const hosts = new Map<string, HostState>();
-  const pool = new ConnectionPool();
+  const pool = new ConnectionPool(opts);
   const groups = groupsMap(inv);
+  const startAt = new StartAtTask(opts.startAtTask);
   reporter.on({ type: 'playbook_start', file: pb.file, check: opts.check });
   try {
     for (const play of pb.plays) {
       if (signal?.aborted) break;
-      await runPlay(play, pb, inv, groups, hosts, opts, reporter, pool);
+      await runPlay(play, pb, inv, groups, hosts, opts, reporter, pool, startAt);
     }
   } finally {
     await pool.closeAll();
   }
-  const stats = new Map([...hosts].map(([h, s]) => [h, s.stats]));
+  if (startAt.notFound !== undefined) reporter.on({ type: 'warning', message: `no task named '${startAt.notFound}' was found (--start-at-task)` });
+  // as Ansible, the recap lists the hosts something was counted for: not a host of a later serial
+  // batch that never ran, or one whose every task was left out by tags
+  const stats = new Map([...hosts].filter(([, s]) => Object.values(s.stats).some((n) => n > 0)).map(([h, s]) => [h, s.stats]));
   reporter.on({ type: 'recap', stats });
   const exitCode = signal?.aborted ? EXIT.INTERRUPTED : exitCodeFor(stats);
   reporter.on({ type: 'playbook_end', exitCode });
@@ -48,7 +53,7 @@ export function exitCodeFor(stats: Map<string, RecapStats>): number {
 
 async function runPlay(
   play: Play, pb: Playbook, inv: Inventory, groups: Record<string, string[]>,
-  hosts: Map<string, HostState>, opts: RunOptions, reporter: Reporter, pool: ConnectionPool,
+  hosts: Map<string, HostState>, opts: RunOptions, reporter: Reporter, pool: ConnectionPool, startAt: StartAtTask,
 ): Promise<void> {
   const names = playHosts(inv, play.hosts, opts.limit, opts.extraVars);
   reporter.on({ type: 'play_start', name: play.name, hosts: names });
@@ -60,8 +65,9 @@ async function runPlay(
     if (!hosts.has(h)) hosts.set(h, new HostState(h));
     hosts.get(h)!.resetForPlay();
   }
-  const pc = new PlayContext(inv, groups, play, pb.dir, hosts, opts, reporter, pool);
-  pc.playHosts = names.filter((h) => !hosts.get(h)!.unreachable);
+  const pc = new PlayContext(inv, groups, play, pb.dir, hosts, opts, reporter, pool, startAt);
+  // hosts that failed or became unreachable in an earlier play stay out, as in Ansible
+  pc.playHosts = names.filter((h) => hosts.get(h)!.active);
   for (const batch of serialBatches(pc.playHosts, play.serial)) {
     if (opts.signal?.aborted) return;
     pc.batch = batch;
@@ -76,6 +82,9 @@ async function runPlay(
       if (!(e instanceof EndPlay)) throw e;
       if (e.message === 'any_errors_fatal' || e.message === 'max_fail_percentage') {
         reporter.on({ type: 'warning', message: `${e.message}: stopping the play` });
+        // as Ansible, every host still in the play is marked failed (not counted as a failure in the
+        // recap): their pending handlers run only when forced, and they take no part in later plays
+        for (const h of pc.playHosts) if (pc.host(h).active) pc.host(h).failed = true;
         await flushHandlers(pc, strategy).catch((err) => reporter.on({ type: 'warning', message: errorMessage(err) }));
         return;
       }

@@ -40,6 +40,8 @@ export type RunEvent =
   /** the result of one loop item (followed by the aggregate host_result) */
   | { type: 'item_result'; result: HostResult }
   | { type: 'host_result'; result: HostResult; loop: boolean }
+  /** include_tasks brought in a file for these hosts (one event per file and loop item) */
+  | { type: 'included'; file: string; hosts: string[]; item?: string }
   | { type: 'warning'; message: string }
   | { type: 'play_end'; name: string }
   | { type: 'recap'; stats: Map<string, RecapStats> }

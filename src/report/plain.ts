@@ -33,6 +33,8 @@ export class PlainReporter implements Reporter {
         return this.hostLine(e.result, true);
       case 'host_result':
         return this.hostLine(e.result, false, e.loop);
+      case 'included':
+        return this.line(this.c.cyan(`included: ${e.file} for ${e.hosts.join(', ')}${e.item !== undefined ? ` => (item=${e.item})` : ''}`));
       case 'warning':
         return this.line(this.c.magenta(`[WARNING]: ${e.message}`));
       case 'recap':
