@@ -10,7 +10,8 @@
 #   INIT      plain: this script stays PID 1 and reaps; sshd runs as its child.
 #             systemd: systemd becomes PID 1 in a cgroup namespace rooted at CGROUP_DIR (an empty
 #             cgroup v2 directory lab.sh made for this host) and starts ssh.service.
-# Environment: TSPLAY_LAB_DEPLOY_PASSWORD, the password of the user `deploy`.
+# The password of the user `deploy` is read from LAB_DIR/deploy-password: never in an environment
+# or argv, where the tests look for leaked passwords.
 set -euo pipefail
 
 host_dir=$1 name=$2 address=$3 port=$4 init=$5 cgroup_dir=${6:-}
@@ -24,6 +25,7 @@ read -r machine_pid _ < /proc/self/stat
 echo "$machine_pid" > "$host_dir/init.pid"
 
 hostname "$name"
+deploy_password=$(cat "$lab_dir/deploy-password")
 
 # The overlay's upper and work dirs must not sit on the lower filesystem (the kernel refuses
 # overlapping layers), so they get a tmpfs of their own.
@@ -101,12 +103,12 @@ rmdir /.tsplay-lab-oldroot
 
 # From here on everything runs inside the host's own root.
 id -u deploy > /dev/null 2>&1 || useradd --create-home --shell /bin/bash deploy
-echo "deploy:$TSPLAY_LAB_DEPLOY_PASSWORD" | chpasswd
+printf 'deploy:%s\n' "$deploy_password" | chpasswd
 install -d -m 0700 -o deploy -g deploy /home/deploy/.ssh
 install -m 0600 -o deploy -g deploy /root/.ssh/authorized_keys /home/deploy/.ssh/authorized_keys
 echo 'deploy ALL=(ALL:ALL) ALL' > /etc/sudoers.d/tsplay-lab-deploy
 chmod 0440 /etc/sudoers.d/tsplay-lab-deploy
-unset TSPLAY_LAB_DEPLOY_PASSWORD
+unset deploy_password
 
 if [ "$init" = systemd ]; then
   # The cgroup namespace makes CGROUP_DIR the host's cgroup root, which systemd then manages as if it

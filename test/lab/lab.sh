@@ -150,6 +150,7 @@ prepare_lab() { # N -> client key, host list, per-host dirs and host keys
 
 launch_hosts() { # INIT -> every host starts at once
   local init=$1 name address host_dir cgroup_dir=''
+  (umask 077 && printf '%s' "$deploy_password" > "$lab_dir/deploy-password")
   while IFS=$'\t' read -r name address _; do
     host_dir=$lab_dir/hosts/$name
     if [ "$init" = systemd ]; then
@@ -158,7 +159,6 @@ launch_hosts() { # INIT -> every host starts at once
     fi
     # A clean environment, and setsid keeps the host out of the caller's session and terminal.
     env -i PATH="$clean_path" LANG=C.UTF-8 container=tsplay-lab \
-      TSPLAY_LAB_DEPLOY_PASSWORD="$deploy_password" \
       setsid unshare --mount --uts --pid --fork --propagation private --kill-child=SIGKILL \
       bash "$here/host-init.sh" "$host_dir" "$name" "$address" "$port" "$init" ${cgroup_dir:+"$cgroup_dir"} \
       > "$host_dir/console.log" 2>&1 < /dev/null &
