@@ -180,11 +180,12 @@ async function invokeModule(pc: PlayContext, host: string, task: Task, def: Modu
   const target = delegate ?? host;
   const connVars = delegate ? pc.invVars(delegate) : vars;
   const needsHost = !def.run || def.name === 'ping' || def.checkMode === 'run';
-  const conn = needsHost ? await pc.pool.get(target, connVars) : undefined;
+  const remoteUser = settings.remoteUser();
+  const conn = needsHost ? await pc.pool.get(target, connVars, remoteUser) : undefined;
   const check = settings.check();
   const diff = settings.diff();
   const ctx = makeModuleContext({
-    conn: conn ?? lazyConnection(pc, target, connVars),
+    conn: conn ?? lazyConnection(pc, target, connVars, remoteUser),
     host,
     check,
     diff,
@@ -204,8 +205,8 @@ async function invokeModule(pc: PlayContext, host: string, task: Task, def: Modu
 }
 
 /** Controller-side modules do not need the host; connect only if one of them asks. */
-function lazyConnection(pc: PlayContext, host: string, vars: Vars) {
-  const get = () => pc.pool.get(host, vars);
+function lazyConnection(pc: PlayContext, host: string, vars: Vars, remoteUser: string | undefined) {
+  const get = () => pc.pool.get(host, vars, remoteUser);
   return {
     host,
     connect: async () => void (await get()),

@@ -69,6 +69,12 @@ export class TaskSettings {
     return env;
   }
 
+  /** play / block / task `remote_user` (below ansible_user, above -u), rendered */
+  remoteUser(): string | undefined {
+    const v = this.pick('remoteUser');
+    return v === undefined ? undefined : String(renderValue(v, this.vars));
+  }
+
   delegateTo(): string | undefined {
     const v = this.pick('delegateTo');
     return v === undefined ? undefined : String(renderValue(v, this.vars));
