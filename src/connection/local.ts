@@ -10,9 +10,18 @@ export class LocalConnection implements Connection {
 
   async connect(): Promise<void> {}
 
-  exec(command: string, opts: ExecOptions = {}): Promise<ExecBinaryResult> {
-    const needsBecome = opts.become && opts.become.user !== currentUser();
-    const script = needsBecome ? wrapBecome(command, opts.become!) : command;
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecBinaryResult> {
+    const become = opts.become && opts.become.user !== currentUser() ? opts.become : undefined;
+    if (!become) return this.spawn(command, opts, toBuf(opts.stdin));
+    // The password goes to sudo's stdin only when sudo will ask for it: with NOPASSWD or a cached
+    // timestamp it would otherwise become the command's own input.
+    const asks = become.password !== undefined && become.method === 'sudo' && (await this.spawn('sudo -n true', {}, Buffer.alloc(0))).rc !== 0;
+    const spec = asks ? become : { ...become, password: undefined };
+    const stdin = asks ? Buffer.concat([Buffer.from(become.password + '\n'), toBuf(opts.stdin)]) : toBuf(opts.stdin);
+    return this.spawn(wrapBecome(command, spec), opts, stdin);
+  }
+
+  private spawn(script: string, opts: ExecOptions, stdin: Buffer): Promise<ExecBinaryResult> {
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', script], {
         env: { ...process.env, ...opts.env, LC_ALL: 'C' },
@@ -33,7 +42,6 @@ export class LocalConnection implements Connection {
           stderr: Buffer.concat(err).toString('utf8'),
         });
       });
-      const stdin = needsBecome && opts.become!.password ? Buffer.concat([Buffer.from(opts.become!.password + '\n'), toBuf(opts.stdin)]) : toBuf(opts.stdin);
       child.stdin.end(stdin);
     });
   }
