@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { argv } from '../connection/quote.js';
-import { runCommand } from './lib/run-command.js';
+import { commandOptionFields, runCommand } from './lib/run-command.js';
 import { shlexSplit } from './lib/shlex.js';
 import { defineModule } from './types.js';
 
@@ -8,12 +8,7 @@ const args = z
   .object({
     cmd: z.string().optional(),
     argv: z.array(z.coerce.string()).optional(),
-    chdir: z.string().optional(),
-    creates: z.string().optional(),
-    removes: z.string().optional(),
-    stdin: z.string().optional(),
-    stdin_add_newline: z.boolean().default(true),
-    strip_empty_ends: z.boolean().default(true),
+    ...commandOptionFields,
     expand_argument_vars: z.boolean().default(true),
   })
   .strict()

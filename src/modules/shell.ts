@@ -1,17 +1,12 @@
 import { z } from 'zod';
 import { argv } from '../connection/quote.js';
-import { runCommand } from './lib/run-command.js';
+import { commandOptionFields, runCommand } from './lib/run-command.js';
 import { defineModule } from './types.js';
 
 const args = z
   .object({
     cmd: z.string(),
-    chdir: z.string().optional(),
-    creates: z.string().optional(),
-    removes: z.string().optional(),
-    stdin: z.string().optional(),
-    stdin_add_newline: z.boolean().default(true),
-    strip_empty_ends: z.boolean().default(true),
+    ...commandOptionFields,
     executable: z.string().optional(),
   })
   .strict();

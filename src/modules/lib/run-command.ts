@@ -1,6 +1,17 @@
+import { z } from 'zod';
 import { quote } from '../../connection/quote.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
 import { commandResult } from './command-result.js';
+
+/** The arguments command and shell share, as zod fields (Ansible's names). */
+export const commandOptionFields = {
+  chdir: z.string().optional(),
+  creates: z.string().optional(),
+  removes: z.string().optional(),
+  stdin: z.string().optional(),
+  stdin_add_newline: z.boolean().default(true),
+  strip_empty_ends: z.boolean().default(true),
+};
 
 /** Options shared by command and shell (Ansible's names). */
 export interface CommandOptions {
