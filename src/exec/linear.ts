@@ -136,7 +136,8 @@ export class LinearStrategy {
     const failed = new Set<string>();
     if (!handler && !this.pc.startAt.reached(task)) return failed;
     if (!handler && !selectedByTags(task.tags, this.pc.opts.tags)) return failed;
-    const name = taskDisplayName(task, (t) => renderText(t, this.pc.taskVars(hosts[0], task, blocks)));
+    // building a host's variables is only worth it when the name is a template
+    const name = taskDisplayName(task, (t) => (t.includes('{{') ? renderText(t, this.pc.taskVars(hosts[0], task, blocks)) : t));
     this.pc.emit({ type: 'task_start', name, handler, hosts });
 
     const runOnce = hosts.length > 0 && this.runsOnce(task, hosts[0], blocks);

@@ -1,23 +1,14 @@
-import type { SourcePos } from '../errors.js';
 import { getModule } from '../modules/registry.js';
 import type { Scope } from './context.js';
 import type { Diagnostics } from './diagnostics.js';
 import { readConditions, readInherited, readString, readStringList, readVars, unionTags } from './keyword-values.js';
 import { TASK_KEYWORDS, UNSUPPORTED_KEYWORDS } from './keywords.js';
 import { didYouMean, hintOf } from './suggest.js';
-import type { Inherited, RoleInstance } from './types.js';
-import type { Vars } from '../vars/types.js';
+import type { Inherited, NodeBase } from './types.js';
 import { keyPosOf, posOf, type Mapping } from './yaml-source.js';
 
 /** The fields every task node has, with what it inherits from its scope already applied. */
-export interface NodeFields extends Inherited {
-  pos: SourcePos;
-  name?: string;
-  when: string[];
-  tags: string[];
-  vars: Vars;
-  role?: RoleInstance;
-}
+export type NodeFields = NodeBase;
 
 /**
  * Reads name/when/tags/vars and the inherited keywords of a node: conditions are the scope's

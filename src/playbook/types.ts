@@ -41,7 +41,7 @@ export interface Inherited {
   runOnce?: boolean | string;
 }
 
-interface NodeBase extends Inherited {
+export interface NodeBase extends Inherited {
   pos: SourcePos;
   name?: string;
   /** conditions, ANDed; inherited conditions are prepended by the loader */
