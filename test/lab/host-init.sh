@@ -43,6 +43,11 @@ mount -o remount,bind,ro "$root/proc/sys"
 # A fresh read-only sysfs: tools that read /sys work, and the machine's cgroup mounts stay out of reach.
 mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$root/sys"
 mount -t tmpfs -o mode=0755,nosuid,nodev "tsplay-lab-$name" "$root/run"
+# The overlay's upper layer, read-only: exactly what changed on this host since it started, so tests
+# can prove that a check-mode run wrote nothing without walking the machine's whole filesystem.
+mkdir -p "$root/run/tsplay-lab/upper"
+mount --bind "$rw/upper" "$root/run/tsplay-lab/upper"
+mount -o remount,bind,ro "$root/run/tsplay-lab/upper"
 # The lower layer's /tmp holds the machine's temp files (the lab's own private key among them).
 mount -t tmpfs -o mode=1777,nosuid,nodev "tsplay-lab-$name" "$root/tmp"
 
@@ -50,6 +55,11 @@ mount -t tmpfs -o mode=1777,nosuid,nodev "tsplay-lab-$name" "$root/tmp"
 rm -f "$root"/etc/ssh/ssh_host_*
 install -m 0600 "$host_dir/ssh_host_ed25519_key" "$root/etc/ssh/ssh_host_ed25519_key"
 install -m 0644 "$host_dir/ssh_host_ed25519_key.pub" "$root/etc/ssh/ssh_host_ed25519_key.pub"
+# A new machine's root has Debian's skeleton shell files, not whatever this machine's root added
+# (a pyenv init there costs every SSH command ~100 ms and rewrites files under /root).
+for f in .bashrc .profile; do
+  [ -f "/etc/skel/$f" ] && install -m 0644 "/etc/skel/$f" "$root/root/$f"
+done
 install -d -m 0700 "$root/root/.ssh"
 install -m 0600 "$lab_dir/id_ed25519.pub" "$root/root/.ssh/authorized_keys"
 # sshd keeps the first value it reads for most options, and the Debian sshd_config includes

@@ -12,6 +12,22 @@ command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible-core)
 [ -x /usr/bin/ssh ] && [ -x /usr/bin/ssh-keygen ] || need+=(openssh-client)
 [ -x /usr/bin/sudo ] || need+=(sudo)
 { command -v unshare && command -v nsenter; } >/dev/null 2>&1 || need+=(util-linux)
+# What the system modules drive on lab hosts, which share this machine's programs: systemd (booted
+# in lab hosts for the service modules), procps (sysctl), iproute2 (facts: addresses, default
+# route), tzdata (timezone), curl (get_url on the host), gzip/tar/unzip (unarchive), dpkg-dev
+# (builds the local apt repository for the package tests), kmod (modprobe's commands, run
+# where the machine allows), passwd (useradd, groupadd), hostname.
+[ -x /lib/systemd/systemd ] || need+=(systemd)
+command -v sysctl >/dev/null 2>&1 || need+=(procps)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+[ -d /usr/share/zoneinfo/Asia ] || need+=(tzdata)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
+command -v gzip >/dev/null 2>&1 || need+=(gzip)
+command -v dpkg-scanpackages >/dev/null 2>&1 || need+=(dpkg-dev)
+command -v modprobe >/dev/null 2>&1 || need+=(kmod)
+command -v useradd >/dev/null 2>&1 || need+=(passwd)
+command -v hostname >/dev/null 2>&1 || need+=(hostname)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "install-deps: not root; skipping ${need[*]} (the tests that need them will be skipped)" >&2
