@@ -140,7 +140,7 @@ function reportUnknownTaskKey(map: Mapping, key: string, keywords: ReadonlySet<s
       const foreign = /^[a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+$/i.test(key) && !key.startsWith('ansible.');
       const suggestion = didYouMean(name, [...modules, ...keywords]);
       diag.error(`unknown module '${key}'`, pos,
-        hintOf(suggestion, foreign && 'only ansible.builtin modules (and their short names) exist in tsplay',
+        hintOf(suggestion, foreign && 'tsplay has the ansible.builtin modules and a few of ansible.posix and community.general (see the README), by full or short name',
           !suggestion && `modules: ${modules.join(', ')}`));
     }
   }

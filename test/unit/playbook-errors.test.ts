@@ -76,7 +76,7 @@ const CASES: Case[] = [
   {
     name: 'unknown module with FQCN of another collection',
     files: { 'site.yml': play('    - community.general.ufw: rule=allow\n') },
-    errors: [['site.yml:3:7', 'only ansible.builtin modules']],
+    errors: [['site.yml:3:7', "unknown module 'community.general.ufw'\n  hint: tsplay has the ansible.builtin modules and a few of ansible.posix"]],
   },
   {
     name: 'unknown module argument',
