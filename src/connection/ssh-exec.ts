@@ -17,23 +17,40 @@ export interface ChannelRun {
 }
 
 /** Runs one command on its own channel and collects its output and exit status. */
-export function runOnChannel(client: Client, run: ChannelRun): Promise<ExecBinaryResult> {
-  return openExec(client, `/bin/sh -c ${quote(run.script)}`).then((ch) => collect(ch, run));
+export async function runOnChannel(client: Client, run: ChannelRun): Promise<ExecBinaryResult> {
+  const command = `/bin/sh -c ${quote(run.script)}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await execAndCollect(client, command, run);
+    } catch (e) {
+      const delay = RETRIES[attempt];
+      if (delay === undefined || !(e instanceof OpenRefused)) throw e instanceof OpenRefused ? e.cause : e;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
 
 /** Server refusals of a new channel that are worth a short retry (its session limit). */
 const RETRIES = [50, 200, 500];
 
-async function openExec(client: Client, command: string): Promise<ClientChannel> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await new Promise<ClientChannel>((resolve, reject) => client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch))));
-    } catch (e) {
-      const delay = RETRIES[attempt];
-      if (delay === undefined || !/open failure|open failed/i.test((e as Error).message)) throw e;
-      await new Promise((r) => setTimeout(r, delay));
-    }
+class OpenRefused extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
   }
+}
+
+/**
+ * The listeners go on inside exec's callback, in the same tick: a quick command's exit status,
+ * EOF and close can arrive in the same read as the exec's success, and ssh2 emits them at once;
+ * a listener added a microtask later misses the exit status (seen as 255 under load).
+ */
+function execAndCollect(client: Client, command: string, run: ChannelRun): Promise<ExecBinaryResult> {
+  return new Promise((resolve, reject) =>
+    client.exec(command, (err, ch) => {
+      if (err) return reject(/open failure|open failed/i.test(err.message) ? new OpenRefused(err) : err);
+      collect(ch, run).then(resolve, reject);
+    }),
+  );
 }
 
 function collect(ch: ClientChannel, run: ChannelRun): Promise<ExecBinaryResult> {
@@ -44,7 +61,10 @@ function collect(ch: ClientChannel, run: ChannelRun): Promise<ExecBinaryResult> 
     let becomeTimer: NodeJS.Timeout | undefined;
     const { become } = run;
 
-    const sendStdin = () => ch.end(run.stdin);
+    // eof() rather than end(): with our side finished, the server's EOF would make Node's stream
+    // autoDestroy close the channel before the exit status arrives; OpenSSH still sends it, but
+    // the protocol lets a server drop it. The callback runs once the data is on the transport.
+    const sendStdin = () => ch.write(run.stdin, () => ch.eof());
     const act = (a: ReturnType<BecomeSession['feed']>) => {
       if (a.kind === 'password') {
         ch.write(a.data);

@@ -16,7 +16,9 @@ command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible-core)
 # in lab hosts for the service modules), procps (sysctl), iproute2 (facts: addresses, default
 # route), tzdata (timezone), curl (get_url on the host), gzip/tar/unzip (unarchive), dpkg-dev
 # (builds the local apt repository for the package tests), kmod (modprobe's commands, run
-# where the machine allows), passwd (useradd, groupadd), hostname.
+# where the machine allows), passwd (useradd, groupadd), hostname, gnupg (signs the local apt
+# repository and dearmors its key, as apt_repository's signed-by tests need), wget (get_url's
+# fallback when a host has no curl).
 [ -x /lib/systemd/systemd ] || need+=(systemd)
 command -v sysctl >/dev/null 2>&1 || need+=(procps)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
@@ -28,6 +30,8 @@ command -v dpkg-scanpackages >/dev/null 2>&1 || need+=(dpkg-dev)
 command -v modprobe >/dev/null 2>&1 || need+=(kmod)
 command -v useradd >/dev/null 2>&1 || need+=(passwd)
 command -v hostname >/dev/null 2>&1 || need+=(hostname)
+command -v gpg >/dev/null 2>&1 || need+=(gnupg)
+command -v wget >/dev/null 2>&1 || need+=(wget)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "install-deps: not root; skipping ${need[*]} (the tests that need them will be skipped)" >&2
