@@ -10,6 +10,9 @@ export class LocalConnection implements Connection {
 
   async connect(): Promise<void> {}
 
+  /** Nothing to reopen: commands are child processes. */
+  async reconnect(): Promise<void> {}
+
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecBinaryResult> {
     const become = opts.become && opts.become.user !== currentUser() ? opts.become : undefined;
     if (!become) return this.spawn(command, opts, toBuf(opts.stdin));

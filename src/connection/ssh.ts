@@ -27,6 +27,8 @@ export class SshConnection implements Connection {
   private closed = false;
   private releaseTunnel?: () => void;
   private target?: SshTarget;
+  /** which open() the current client came from: events of a replaced client are ignored */
+  private generation = 0;
   private readonly limit = pLimit(MAX_CHANNELS);
   private readonly hostVars: SshHostVars;
   private readonly state: SshRunState;
@@ -47,6 +49,7 @@ export class SshConnection implements Connection {
   }
 
   private async open(): Promise<void> {
+    const generation = ++this.generation;
     let target: SshTarget;
     try {
       target = resolveSshTarget(this.host, this.hostVars, this.settings, await this.state.sshConfig());
@@ -56,22 +59,24 @@ export class SshConnection implements Connection {
     this.target = target;
     const label = `${hopLabel(target)}${target.jumps.length ? ` (via ${chainLabel(target.jumps)})` : ''}`;
     let sock: HopOptions['sock'];
+    let releaseTunnel: (() => void) | undefined;
     if (target.jumps.length) {
       const jumps = this.state.jumpHosts((hop, s, hopName) => connectHop(this.hopOptions(hop, target, hopName, s)), target.timeoutSec);
       const t = await jumps.tunnel(target.jumps, target.hostname, target.port);
       sock = t.stream;
-      this.releaseTunnel = t.release;
+      releaseTunnel = t.release;
     }
+    this.releaseTunnel = releaseTunnel;
     let client: Client;
     try {
       client = await connectHop(this.hopOptions(target, target, label, sock));
     } catch (e) {
-      this.releaseTunnel?.();
+      releaseTunnel?.();
       throw e;
     }
-    if (this.closed) {
+    if (this.closed || generation !== this.generation) {
       client.end();
-      this.releaseTunnel?.();
+      releaseTunnel?.();
       throw new UnreachableError(`${label}: connection closed`);
     }
     this.client = client;
@@ -80,9 +85,31 @@ export class SshConnection implements Connection {
       reason = err.message;
     });
     client.on('close', () => {
-      this.releaseTunnel?.();
-      if (!this.closed) this.lostWith ??= new UnreachableError(`${label}: connection lost${reason ? `: ${reason}` : ''}`);
+      releaseTunnel?.();
+      if (!this.closed && generation === this.generation) this.lostWith ??= new UnreachableError(`${label}: connection lost${reason ? `: ${reason}` : ''}`);
     });
+  }
+
+  /**
+   * Forgets the current client (dead or alive) and connects again with the same settings, for a
+   * host that rebooted. A failed attempt leaves the connection ready for another one.
+   */
+  async reconnect(): Promise<void> {
+    if (this.closed) throw new UnreachableError(`${this.host}: the connection is closed`);
+    const old = this.client;
+    this.generation++;
+    this.client = undefined;
+    this.lostWith = undefined;
+    old?.end();
+    const attempt = this.open();
+    this.connecting = attempt;
+    try {
+      await attempt;
+    } catch (e) {
+      // the next exec() or reconnect() tries again instead of repeating this failure
+      if (this.connecting === attempt) this.connecting = undefined;
+      throw e;
+    }
   }
 
   private hopOptions(ep: SshEndpoint, target: SshTarget, label: string, sock: HopOptions['sock']): HopOptions {

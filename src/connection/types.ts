@@ -34,6 +34,11 @@ export interface Connection {
   put(content: Buffer, dest: string): Promise<void>;
   get(path: string): Promise<Buffer>;
   close(): Promise<void>;
+  /**
+   * Drops the transport and opens a fresh one with the same settings (after the host rebooted).
+   * Fails with UnreachableError while the host does not answer; may be called again.
+   */
+  reconnect?(): Promise<void>;
 }
 
 /** A host that cannot be reached (connect failed, connection dropped). Makes it UNREACHABLE. */

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import { errorMessage } from '../errors.js';
+import { gatherFactsTask } from '../facts/gather-task.js';
 import { selectedByTags } from '../plan/tags.js';
 import type { Block, IncludeRole, IncludeTasks, Inherited, Task, TaskNode } from '../playbook/types.js';
 import type { HostResult } from '../report/events.js';
@@ -24,6 +25,17 @@ export class LinearStrategy {
 
   constructor(private readonly pc: PlayContext) {
     this.limit = pLimit(Math.max(1, pc.opts.forks));
+  }
+
+  /**
+   * gather_facts: the "Gathering Facts" task on every host of the batch before its first task, run
+   * and counted like any task (unreachable hosts drop out, a failure fails the host). As in
+   * Ansible it runs in check mode too, and with --start-at-task before the task searched for.
+   */
+  async gatherFacts(hosts: readonly string[]): Promise<void> {
+    const active = hosts.filter((h) => this.pc.host(h).active);
+    if (!this.pc.play.gatherFacts || active.length === 0) return;
+    await this.runTask(gatherFactsTask(this.pc.play), active, [], false, true);
   }
 
   /** Runs nodes on hosts; returns the hosts that failed (and were not rescued) in them. */
@@ -132,9 +144,9 @@ export class LinearStrategy {
   }
 
   /** Runs a task on hosts in parallel; returns the hosts that failed. */
-  async runTask(task: Task, hosts: string[], blocks: readonly Block[], handler: boolean): Promise<Set<string>> {
+  async runTask(task: Task, hosts: string[], blocks: readonly Block[], handler: boolean, implicit = false): Promise<Set<string>> {
     const failed = new Set<string>();
-    if (!handler && !this.pc.startAt.reached(task)) return failed;
+    if (!handler && !implicit && !this.pc.startAt.reached(task)) return failed;
     if (!handler && !selectedByTags(task.tags, this.pc.opts.tags)) return failed;
     // building a host's variables is only worth it when the name is a template
     const name = taskDisplayName(task, (t) => (t.includes('{{') ? renderText(t, this.pc.taskVars(hosts[0], task, blocks)) : t));

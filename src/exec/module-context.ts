@@ -37,5 +37,8 @@ export function makeModuleContext(o: ModuleContextOptions): ModuleContext {
     fs: new RemoteFs(run, o.check ? (o.overlay ?? new CheckOverlay()) : undefined),
     findLocal: o.findLocal ?? ((kind, name) => { throw new Error(`no ${kind}/ lookup for ${name} in this context`); }),
     render: o.render ?? ((text) => text),
+    reconnect: async () => {
+      await o.conn.reconnect?.();
+    },
   };
 }

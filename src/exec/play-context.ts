@@ -1,4 +1,5 @@
 import { groupNames, inventoryVars, type Inventory } from '../inventory/index.js';
+import { unprefixed } from '../facts/parse.js';
 import type { Block, Play, RoleInstance, TaskNode } from '../playbook/types.js';
 import type { Reporter, RunEvent } from '../report/events.js';
 import { mergeLayers, type VarLayer } from '../vars/lazy-context.js';
@@ -103,11 +104,33 @@ export class PlayContext {
       { vars: hs?.gathered ?? {}, raw: true },
       { vars: hs?.facts ?? {}, raw: true },
       { vars: hs?.registered ?? {}, raw: true },
-      { vars: { inventory_hostname: host, inventory_hostname_short: host.split('.')[0], group_names: this.groupNamesOf(host) }, raw: true },
+      {
+        vars: {
+          inventory_hostname: host,
+          inventory_hostname_short: host.split('.')[0],
+          group_names: this.groupNamesOf(host),
+          ansible_facts: hs ? this.factsView(hs) : {},
+        },
+        raw: true,
+      },
     ]);
   }
 
   private hostvarsObject?: Vars;
+  private readonly factsViews = new WeakMap<Vars, Vars>();
+
+  /**
+   * `ansible_facts`: the gathered facts without their `ansible_` prefix, as Ansible shows them.
+   * Computed once per version of the facts (merging facts replaces the object).
+   */
+  private factsView(hs: HostState): Vars {
+    let view = this.factsViews.get(hs.gathered);
+    if (!view) {
+      view = unprefixed(hs.gathered);
+      this.factsViews.set(hs.gathered, view);
+    }
+    return view;
+  }
 
   /**
    * `hostvars`: one object per play whose entries are computed on access, so they always show the
@@ -144,7 +167,7 @@ export class PlayContext {
       ansible_verbosity: this.opts.verbosity,
       ansible_run_tags: this.opts.tags.only.length ? this.opts.tags.only : ['all'],
       ansible_skip_tags: this.opts.tags.skip,
-      ansible_facts: this.host(host).gathered,
+      ansible_facts: this.factsView(this.host(host)),
       omit: OMIT,
       ...(role ? { role_name: role.name, role_path: role.path } : {}),
     };

@@ -73,6 +73,7 @@ async function runPlay(
     pc.batch = batch;
     const strategy = new LinearStrategy(pc);
     try {
+      await strategy.gatherFacts(batch);
       for (const section of [play.preTasks, [...play.roles, ...play.tasks], play.postTasks]) {
         if (section.length === 0) continue;
         await strategy.runList(section, batch, []);

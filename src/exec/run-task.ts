@@ -10,6 +10,7 @@ import { overlayVars } from '../vars/lazy-context.js';
 import { renderDeep, renderText, renderValue } from '../vars/template.js';
 import type { Vars } from '../vars/types.js';
 import { executeModule } from './execute-module.js';
+import type { HostState } from './host-state.js';
 import { loopItems } from './loop-items.js';
 import { makeModuleContext } from './module-context.js';
 import { OMIT, type PlayContext } from './play-context.js';
@@ -52,7 +53,22 @@ export async function runTaskOnHost(pc: PlayContext, host: string, task: Task, b
   }
   if (task.register) hs.registered[task.register] = result;
   if (result.facts && status !== 'failed' && status !== 'unreachable') Object.assign(hs.facts, result.facts);
+  else if (status !== 'failed' && status !== 'unreachable') mergeGatheredFacts(hs, result);
   return { host, status, result, ignored, noLog, delegatedTo, module: task.module, durationMs: Date.now() - started };
+}
+
+/**
+ * A module that returns `ansible_facts` (setup, and any module that reports facts) adds them to the
+ * host's gathered facts, as in Ansible; with a loop, each item's facts. set_fact also returns
+ * `ansible_facts` but its values are set_fact values (`facts`), handled above. A new object each
+ * time, so views computed from it (ansible_facts without prefixes) can be cached by identity.
+ */
+function mergeGatheredFacts(hs: HostState, result: ModuleResult): void {
+  const found = [result, ...(Array.isArray(result.results) ? (result.results as ModuleResult[]) : [])]
+    .filter((r) => !r.failed && !r.skipped && !r.facts)
+    .map((r) => r.ansible_facts)
+    .filter((f): f is Vars => typeof f === 'object' && f !== null && !Array.isArray(f));
+  if (found.length) hs.gathered = Object.assign({}, hs.gathered, ...found);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Task } from '../playbook/types.js';
+import { fnmatch } from '../util/fnmatch.js';
 import { taskDisplayName } from './task-name.js';
 
 /**
@@ -29,33 +30,4 @@ export class StartAtTask {
   get notFound(): string | undefined {
     return this.waiting;
   }
-}
-
-/** Python's fnmatch (what Ansible uses here): `*`, `?`, `[seq]`, `[!seq]`; case-sensitive. */
-export function fnmatch(name: string, pattern: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      let j = i + 1;
-      if (pattern[j] === '!') j++;
-      if (pattern[j] === ']') j++;
-      const end = pattern.indexOf(']', j);
-      if (end < 0) {
-        re += '\\[';
-        continue;
-      }
-      let set = pattern.slice(i + 1, end).replace(/\\/g, '\\\\');
-      const negated = set.startsWith('!');
-      if (negated) set = set.slice(1);
-      // a leading `]` is literal in Python, an empty class in JavaScript; a leading `^` is literal too
-      if (set.startsWith(']') || set.startsWith('^')) set = '\\' + set;
-      if (negated) set = '^' + set;
-      re += `[${set}]`;
-      i = end;
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's').test(name);
 }

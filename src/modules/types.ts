@@ -38,6 +38,8 @@ export interface ModuleContext {
   findLocal(kind: 'files' | 'templates', name: string): string;
   /** Renders a Handlebars template text with the task's variables (+ extra). */
   render(text: string, extra?: Vars): string;
+  /** Opens the host's connection afresh (reboot); a no-op for transports that need none. */
+  reconnect(): Promise<void>;
 }
 
 /**

@@ -38,7 +38,7 @@ export type LoopKeyword = (typeof LOOP_KEYWORDS)[number];
 export const LOOP_CONTROL_KEYS = ['loop_var', 'label', 'index_var', 'pause'] as const;
 
 export const PLAY_KEYWORDS = new Set<string>([
-  'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'serial', 'max_fail_percentage', 'force_handlers',
+  'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'gather_subset', 'gather_timeout', 'serial', 'max_fail_percentage', 'force_handlers',
   'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'tags', 'connection', 'strategy', 'order',
   'module_defaults', ...PLAY_INHERITED,
 ]);
@@ -80,9 +80,7 @@ export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   become_flags: 'become flags are not supported',
   become_exe: 'become_exe is not supported',
   vars_prompt: 'prompts are not supported; pass values with -e',
-  gather_subset: 'facts are gathered as one set',
-  gather_timeout: 'fact gathering has no timeout setting',
-  fact_path: 'local facts are not supported',
+  fact_path: 'local facts (facts.d) are not gathered',
   connection: 'set the connection on the play, or ansible_connection in the inventory',
   module_defaults: 'module_defaults is not supported: set the arguments on each task (a YAML anchor helps)',
   include: "'include' was removed from Ansible: use include_tasks (dynamic) or import_tasks (static)",

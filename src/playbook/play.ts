@@ -9,6 +9,7 @@ import {
   hasTemplate,
   readBool,
   readInherited,
+  readNumberOrTemplate,
   readString,
   readStringList,
   readVars,
@@ -89,6 +90,10 @@ export function parsePlay(map: Mapping, file: string, load: LoadContext, importe
   if (serial) result.serial = serial;
   const maxFail = readPercentage(map, 'max_fail_percentage', load);
   if (maxFail !== undefined) result.maxFailPercentage = maxFail;
+  const gatherSubset = readStringList(map, 'gather_subset', diag, true);
+  if (gatherSubset) result.gatherSubset = gatherSubset;
+  const gatherTimeout = readNumberOrTemplate(map, 'gather_timeout', diag);
+  if (gatherTimeout !== undefined) result.gatherTimeout = gatherTimeout;
   const forceHandlers = readBool(map, 'force_handlers', diag);
   if (forceHandlers !== undefined) result.forceHandlers = forceHandlers;
   if (Object.hasOwn(map, 'order')) {

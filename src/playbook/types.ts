@@ -142,6 +142,10 @@ export interface Play extends Inherited {
   /** the playbook directory, for vars_files and roles */
   dir: string;
   gatherFacts: boolean;
+  /** `gather_subset` for the implicit fact gathering (Ansible's names: all, min, !hardware ...) */
+  gatherSubset?: string[];
+  /** `gather_timeout` in seconds (a number or a template) */
+  gatherTimeout?: number | string;
   serial?: Array<number | string>;
   maxFailPercentage?: number;
   forceHandlers?: boolean;
