@@ -11,7 +11,12 @@ export interface PlainOptions {
 
 const NO_LOG_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 /** keys Ansible leaves out of the one-line result after "=>" unless verbose */
-const NOISE = new Set(['stdout_lines', 'stderr_lines', 'diff', 'facts', 'ansible_facts', 'invocation', 'check_mode_not_run']);
+const NOISE = new Set(['stdout_lines', 'stderr_lines', 'diff', 'facts', 'ansible_facts', 'invocation', 'check_mode_not_run', 'warnings']);
+
+/** A result's `warnings`: strings, as modules report them (anything else is not a warning). */
+function warningsOf(res: Record<string, unknown>): string[] {
+  return Array.isArray(res.warnings) ? res.warnings.filter((w): w is string => typeof w === 'string') : [];
+}
 
 /** Ansible's output shape: PLAY [..], TASK [..], one line per host, PLAY RECAP. */
 export class PlainReporter implements Reporter {
@@ -62,6 +67,8 @@ export class PlainReporter implements Reporter {
     if (this.o.diff && !r.noLog && res.diff && (r.status === 'changed' || r.status === 'ok')) {
       for (const d of res.diff) this.o.write(this.colorDiff(unifiedDiff(d)) + '\n');
     }
+    // as Ansible: a module's warnings come before its host line, and leave the result
+    for (const w of warningsOf(res)) this.line(this.c.magenta(`[WARNING]: ${w}`));
     const host = r.delegatedTo ? `${r.host} -> ${r.delegatedTo}` : r.host;
     const item = r.item !== undefined ? ` => (item=${r.item})` : '';
     const body = this.details(r);

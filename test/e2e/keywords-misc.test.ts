@@ -86,8 +86,27 @@ ghost ansible_host=127.0.0.1 ansible_port=9 ansible_user=nobody
       copy: {dest: "{{d}}/mode", content: "{{ansible_check_mode}}"}
       check_mode: false
 `,
+  'warning.yml': `
+- hosts: alpha
+  gather_facts: false
+  tasks:
+    - name: empty regexp
+      lineinfile: {path: "{{d}}/w", line: "x", regexp: "", create: true}
+`,
 });
 afterAll(() => scene.remove());
+
+describe('module warnings', () => {
+  it('are shown as [WARNING] before the host line, as Ansible shows them, and the task still counts', () => {
+    const run = scene.run([], 'warning.yml');
+    expect(run.code, shown(run)).toBe(0);
+    const lines = run.stdout.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('[WARNING]: The regular expression is an empty string'));
+    expect(at, run.stdout).toBeGreaterThan(-1);
+    expect(lines[at + 1]).toBe('changed: [alpha]');
+    expect(counts(run.recap, 'alpha')).toMatch(/changed=1/);
+  });
+});
 
 describe('run_once', () => {
   it('runs on the first host only, is shown and counted there; its result and facts reach every host', () => {

@@ -87,8 +87,11 @@ export async function startModuleLab(n: number, o: ModuleLabOptions): Promise<Mo
       return path;
     },
     async changedSince(host, since) {
-      // the overlay's upper layer holds every path the host wrote since it started (host-init.sh)
-      const out = await sh(host, `cd ${UPPER} && find . \\( -newer ${since} -o -cnewer ${since} \\) -print`);
+      // The overlay's upper layer holds every path the host wrote since it started (host-init.sh).
+      // Whiteouts (char devices marking deletions) share one inode whose ctime moves whenever any
+      // file is deleted, so they count by mtime only; a new deletion shows as its directory's change.
+      const changed = `\\( -newer ${since} -o -cnewer ${since} \\)`;
+      const out = await sh(host, `cd ${UPPER} && find . \\( \\( -type c -newer ${since} \\) -o \\( ! -type c ${changed} \\) \\) -print`);
       const paths = out
         .split('\n')
         .filter((p) => p !== '')

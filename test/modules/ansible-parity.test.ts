@@ -5,7 +5,8 @@
  */
 import { execFileSync, execSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import copy from '../../src/modules/copy.js';
 import file from '../../src/modules/file.js';
@@ -21,6 +22,9 @@ const hasAnsible = (() => {
     return false;
   }
 })();
+
+/** Our stdout callback: ansible-core alone has no JSON one (that is in the ansible.posix collection). */
+const RESULTS_CALLBACK_DIR = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/ansible/callback_plugins');
 
 type Task = [string, Record<string, unknown>];
 /** name, shell setup (@D is the scenario's directory), tasks (each run twice) */
@@ -161,7 +165,7 @@ describe.skipIf(!hasAnsible)('copy, template and file agree with Ansible', () =>
     writeFileSync(join(pb, 'pb.yml'), JSON.stringify([{ hosts: 'localhost', connection: 'local', gather_facts: false, tasks }]));
     let out: string;
     try {
-      out = execFileSync('ansible-playbook', ['pb.yml'], { cwd: pb, env: { ...process.env, ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_NOCOLOR: '1' }, maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+      out = execFileSync('ansible-playbook', ['pb.yml'], { cwd: pb, env: { ...process.env, ANSIBLE_STDOUT_CALLBACK: 'tsplay_results', ANSIBLE_CALLBACK_PLUGINS: RESULTS_CALLBACK_DIR, ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_NOCOLOR: '1' }, maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
     } catch (e) {
       out = String((e as { stdout?: Buffer }).stdout ?? '');
     }

@@ -77,6 +77,18 @@ describe('command and shell on this machine', () => {
     expect((await runModule(command, { cmd: 'false', creates: join(dir, 'exists') }, { check: true })).changed).toBe(false);
   });
 
+  it('argv: a word with spaces and ; arrives as one argument; check mode skips it', async () => {
+    const word = join(dir, 'a b; touch pwned');
+    const checked = await runModule(command, { argv: ['touch', word] }, { check: true });
+    expect(checked).toMatchObject({ changed: true, check_mode_not_run: true, cmd: ['touch', word] });
+    expect(existsSync(word)).toBe(false);
+    const r = await runModule(command, { argv: ['touch', word] });
+    expect(r).toMatchObject({ rc: 0, changed: true });
+    expect(existsSync(word)).toBe(true);
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
+    expect(existsSync(join(dir, 'a'))).toBe(false);
+  });
+
   it('environment given by the task reaches the command, quoted', async () => {
     const { makeModuleContext } = await import('../../src/exec/module-context.js');
     const { LocalConnection } = await import('../../src/connection/local.js');

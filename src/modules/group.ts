@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { argv, quote } from '../connection/quote.js';
+import { ansibleBool } from './lib/arg-types.js';
+import { planGroup, type GroupArgs, type GroupCurrent, type GroupPlanOut } from './lib/group-plan.js';
+import { parseGroupLine } from './lib/user-getent.js';
+import { defineModule } from './types.js';
+
+const args = z
+  .object({
+    name: z.string().min(1),
+    state: z.enum(['present', 'absent']).default('present'),
+    gid: z.coerce.number().int().nonnegative().optional(),
+    system: ansibleBool.default(false),
+    local: ansibleBool.default(false),
+    non_unique: ansibleBool.default(false),
+    force: ansibleBool.default(false),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if (a.non_unique && a.gid === undefined) ctx.addIssue({ code: 'custom', message: 'non_unique is True but all of the following are missing: gid' });
+    // lgroupadd (libuser) is not on standard hosts; refusing is more honest than silently using groupadd
+    if (a.local) ctx.addIssue({ code: 'custom', message: 'local: true (libuser lgroupadd) is not supported by tsplay' });
+    if (a.name.includes(':') || a.name.includes('\n')) ctx.addIssue({ code: 'custom', message: `invalid group name: ${a.name}` });
+  });
+
+/** Manages a local group with groupadd / groupmod / groupdel; inspects with `getent group`. */
+export default defineModule<GroupArgs, GroupCurrent, GroupPlanOut>({
+  name: 'group',
+  args,
+  async inspect(ctx, a) {
+    const r = await ctx.run(`getent group ${quote(a.name)}; rc=$?; [ $rc -eq 2 ] && exit 0; exit $rc`);
+    if (r.rc !== 0) throw new Error(`cannot read group ${a.name}: ${r.stderr.trim() || `exit ${r.rc}`}`);
+    return { entry: parseGroupLine(r.stdout.split('\n')[0] ?? '') };
+  },
+  plan(a, cur) {
+    const p = planGroup(a, cur);
+    const result: Record<string, unknown> = { name: a.name, state: a.state };
+    if (a.state === 'present') {
+      result.system = a.system;
+      if (p.gid !== undefined) result.gid = p.gid;
+    }
+    return { changed: p.changed, result, data: p };
+  },
+  async apply(ctx, a, plan) {
+    const cmd = plan.data!.command!;
+    const r = await ctx.run(`${argv(cmd)} && { getent group ${quote(a.name)} || true; }`);
+    if (r.rc !== 0) return { failed: true, msg: r.stderr.trim() || `${cmd[0]} exited ${r.rc}`, rc: r.rc };
+    const entry = parseGroupLine(r.stdout.split('\n')[0] ?? '');
+    return entry && a.state === 'present' ? { gid: entry.gid } : {};
+  },
+});
