@@ -16,6 +16,7 @@ export async function executeModule(def: ModuleDef, ctx: ModuleContext, args: un
   if (ctx.check) {
     // later tasks on this host see what this one would have done
     for (const effect of plan.effects ?? []) ctx.fs.overlay?.record(effect);
+    for (const effect of plan.groups ?? []) ctx.fs.overlay?.recordGroup(effect);
     return base;
   }
   const applied = await def.apply!(ctx, args, plan);

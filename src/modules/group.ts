@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { argv, quote } from '../connection/quote.js';
 import { ansibleBool } from './lib/arg-types.js';
 import { planGroup, type GroupArgs, type GroupCurrent, type GroupPlanOut } from './lib/group-plan.js';
-import { parseGroupLine } from './lib/user-getent.js';
+import { parseGroupLine, withPredictedGroups } from './lib/user-getent.js';
 import { defineModule } from './types.js';
 
 const args = z
@@ -30,16 +30,20 @@ export default defineModule<GroupArgs, GroupCurrent, GroupPlanOut>({
   async inspect(ctx, a) {
     const r = await ctx.run(`getent group ${quote(a.name)}; rc=$?; [ $rc -eq 2 ] && exit 0; exit $rc`);
     if (r.rc !== 0) throw new Error(`cannot read group ${a.name}: ${r.stderr.trim() || `exit ${r.rc}`}`);
-    return { entry: parseGroupLine(r.stdout.split('\n')[0] ?? '') };
+    const entry = parseGroupLine(r.stdout.split('\n')[0] ?? '');
+    const predicted = ctx.fs.overlay?.predictedGroups().filter((g) => g.name === a.name) ?? [];
+    return { entry: withPredictedGroups(entry ? [entry] : [], predicted)[0] };
   },
   plan(a, cur) {
     const p = planGroup(a, cur);
     const result: Record<string, unknown> = { name: a.name, state: a.state };
     if (a.state === 'present') {
       result.system = a.system;
-      if (p.gid !== undefined) result.gid = p.gid;
+      // a group an earlier check-mode task would create has no number yet
+      if (p.gid !== undefined && !Number.isNaN(p.gid)) result.gid = p.gid;
     }
-    return { changed: p.changed, result, data: p };
+    const effect = a.state === 'present' ? { name: a.name, present: true, ...(a.gid !== undefined ? { gid: a.gid } : {}) } : { name: a.name, present: false };
+    return { changed: p.changed, result, data: p, groups: [effect] };
   },
   async apply(ctx, a, plan) {
     const cmd = plan.data!.command!;

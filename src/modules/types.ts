@@ -72,6 +72,17 @@ export type FileEffect =
   /** attributes only (mode/owner/group/times) on an existing path */
   | { path: string; kind: 'attrs'; mode?: string; owner?: string; group?: string };
 
+/**
+ * What an earlier task would have done to a group, recorded in check mode so that a user whose
+ * group an earlier task creates is predicted, not failed (Ansible's dry run fails there).
+ */
+export interface GroupEffect {
+  name: string;
+  present: boolean;
+  /** the group's number, when the task gave one */
+  gid?: number;
+}
+
 /** The pure outcome of comparing desired with current state. */
 export interface Plan<P = unknown> {
   changed: boolean;
@@ -81,6 +92,8 @@ export interface Plan<P = unknown> {
   diff?: FileDiff[];
   /** what applying would do to files, so check mode can show it to later tasks */
   effects?: FileEffect[];
+  /** what applying would do to groups, for the same reason */
+  groups?: GroupEffect[];
   /** fields for the registered result, whether or not it is applied */
   result?: Record<string, unknown>;
   /** module-specific data handed to apply */

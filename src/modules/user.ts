@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { quote } from '../connection/quote.js';
 import { ansibleBool, withAliases } from './lib/arg-types.js';
-import { parseGroupDb, parsePasswdLine, parseShadowLine, type PasswdEntry } from './lib/user-getent.js';
+import { parseGroupDb, parsePasswdLine, parseShadowLine, withPredictedGroups, type PasswdEntry } from './lib/user-getent.js';
 import { defaultHome, planUser, type UserCurrent, type UserPlanData } from './lib/user-plan.js';
 import { userScript } from './lib/user-script.js';
 import { defineModule } from './types.js';
@@ -63,7 +63,10 @@ export default defineModule<Args, UserCurrent, UserPlanData>({
   async inspect(ctx, a) {
     const r = await ctx.run(inspectScript(a));
     if (r.rc !== 0) throw new Error(`cannot read user ${a.name}: ${r.stderr.trim() || `exit ${r.rc}`}`);
-    return parseInspect(r.stdout);
+    const cur = parseInspect(r.stdout);
+    // in check mode, the groups earlier tasks would have created or removed
+    const predicted = ctx.fs.overlay?.predictedGroups() ?? [];
+    return predicted.length ? { ...cur, groups: withPredictedGroups(cur.groups, predicted) } : cur;
   },
   plan(a, cur) {
     const p = planUser(a, cur);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import copy from '../../src/modules/copy.js';
+import { CheckOverlay } from '../../src/modules/lib/check-overlay.js';
 import getUrl from '../../src/modules/get-url.js';
 import group from '../../src/modules/group.js';
 import unarchive from '../../src/modules/unarchive.js';
@@ -61,6 +62,24 @@ describe.skipIf(unavailable)(`accounts and downloads on a lab host${unavailable 
       const taken = await kit.run(H, group, { name: 'tsclash', gid: Number(r.first.gid) });
       expect(taken.failed).toBe(true);
       expect(String(taken.msg)).toMatch(/not unique|already/i);
+    });
+  });
+
+  describe('a dry run of group then user (one check-mode overlay, as one playbook run)', () => {
+    it('predicts the user in a group an earlier task would create, writing nothing; removing it is predicted too', async () => {
+      const overlay = new CheckOverlay();
+      const marker = await kit.mark(H);
+      const dry = async (def: typeof group | typeof user, args: Record<string, unknown>) => kit.run(H, def, args, { check: true, overlay });
+      expect(changedOf(await dry(group, { name: 'tsdry' }))).toBe(true);
+      expect(changedOf(await dry(user, { name: 'tsdryu', group: 'tsdry', groups: 'tsdry' }))).toBe(true);
+      // the same group again is ok: the dry run already has it
+      expect(changedOf(await dry(group, { name: 'tsdry' }))).toBe(false);
+      expect(changedOf(await dry(group, { name: 'tsdry', state: 'absent' }))).toBe(true);
+      expect(await dry(user, { name: 'tsdryu', group: 'tsdry' })).toMatchObject({ failed: true, msg: 'Group tsdry does not exist' });
+      expect(await kit.changedSince(H, marker)).toEqual([]);
+      expect(await sh('getent group tsdry; getent passwd tsdryu; echo none')).toBe('none\n');
+      // without the overlay (each task alone), the host has no such group: Ansible's dry run fails here
+      expect(await kit.run(H, user, { name: 'tsdryu', group: 'tsdry' }, { check: true, overlay: new CheckOverlay() })).toMatchObject({ failed: true });
     });
   });
 

@@ -1,4 +1,4 @@
-import type { FileEffect } from '../types.js';
+import type { FileEffect, GroupEffect } from '../types.js';
 import type { FileState } from './file-state.js';
 import { ABSENT } from './file-state.js';
 import { posix } from 'node:path';
@@ -10,6 +10,16 @@ import { posix } from 'node:path';
  */
 export class CheckOverlay {
   private readonly entries = new Map<string, FileEffect>();
+  private readonly groups = new Map<string, GroupEffect>();
+
+  recordGroup(effect: GroupEffect): void {
+    this.groups.set(effect.name, effect);
+  }
+
+  /** The groups earlier tasks would have created, changed or removed. */
+  predictedGroups(): GroupEffect[] {
+    return [...this.groups.values()];
+  }
 
   record(effect: FileEffect): void {
     const path = posix.normalize(effect.path);

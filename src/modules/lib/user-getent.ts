@@ -2,6 +2,7 @@
  * Parsers for the account databases as `getent` prints them (passwd, group, shadow): the user and
  * group modules read the host's state through these, so `plan` works on plain records.
  */
+import type { GroupEffect } from '../types.js';
 
 /** One `getent passwd` line. */
 export interface PasswdEntry {
@@ -50,6 +51,21 @@ export function parseShadowLine(line: string): ShadowEntry | undefined {
 /** All records of a `getent group` listing. */
 export function parseGroupDb(text: string): GroupEntry[] {
   return text.split('\n').map(parseGroupLine).filter((g): g is GroupEntry => g !== undefined);
+}
+
+/**
+ * The host's groups as earlier check-mode tasks would leave them: predicted groups added (their
+ * number unknown, NaN, unless the task gave one), removed ones dropped.
+ */
+export function withPredictedGroups(db: readonly GroupEntry[], predicted: readonly GroupEffect[]): GroupEntry[] {
+  let out = [...db];
+  for (const p of predicted) {
+    const have = out.find((g) => g.name === p.name);
+    if (!p.present) out = out.filter((g) => g.name !== p.name);
+    else if (!have) out.push({ name: p.name, gid: p.gid ?? NaN, members: [] });
+    else if (p.gid !== undefined) out = out.map((g) => (g === have ? { ...g, gid: p.gid! } : g));
+  }
+  return out;
 }
 
 /** A group given by name or number, looked up in a listing. */
