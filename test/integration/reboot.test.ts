@@ -103,6 +103,7 @@ describe.skipIf(unavailable)(`reboot on lab hosts (emulated reboot, real SSH)${u
     const wall = (Date.now() - t0) / 1000;
     expect(r).toMatchObject({ failed: true, rebooted: true, msg: 'Timed out waiting for last boot time check (timeout=4)' });
     expect(wall).toBeGreaterThanOrEqual(4);
-    expect(wall).toBeLessThan(8);
+    // it gives up at the timeout instead of hanging (a wide margin: shared machines are slow at times)
+    expect(wall).toBeLessThan(4 + 15);
   }, 30_000);
 });

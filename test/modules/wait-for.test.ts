@@ -128,7 +128,7 @@ describe('wait_for: real polling on this machine', () => {
     const t0 = Date.now();
     const r = await runModule(waitFor, { port, state: 'stopped', timeout: 1, sleep: 1 });
     expect(r).toMatchObject({ failed: true, msg: `Timeout when waiting for 127.0.0.1:${port} to stop.`, elapsed: 1 });
-    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(Date.now() - t0).toBeLessThan(10_000); // gave up at the timeout, not hanging
     const c = await runModule(waitFor, { path: join(t.dir, 'never') }, { check: true });
     expect(c).toMatchObject({ changed: false, skipped: true });
     const bad = await runModule(waitFor, { path: '/x', search_regex: '(' });
