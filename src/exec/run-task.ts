@@ -9,7 +9,7 @@ import { evalConditions, expressionVariables } from '../vars/condition/index.js'
 import { overlayVars } from '../vars/lazy-context.js';
 import { renderDeep, renderText, renderValue } from '../vars/template.js';
 import type { Vars } from '../vars/types.js';
-import { executeModule } from './execute-module.js';
+import { executeModule } from '../modules/execute.js';
 import type { HostState } from './host-state.js';
 import { loopItems } from './loop-items.js';
 import { makeModuleContext } from './module-context.js';

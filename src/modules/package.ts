@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { executeModule } from '../exec/execute-module.js';
+import { executeModule } from './execute.js';
 import apt from './apt.js';
 import dnf from './dnf.js';
 import { detectPkgMgr, type PkgMgr } from './lib/rpm-backend.js';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionSettings } from '../../src/connection/ssh-settings.js';
 import type { Connection } from '../../src/connection/types.js';
 import { SshConnection } from '../../src/connection/ssh.js';
-import { executeModule } from '../../src/exec/execute-module.js';
+import { executeModule } from '../../src/modules/execute.js';
 import { makeModuleContext } from '../../src/exec/module-context.js';
 import setup, { gatherFactsModule } from '../../src/modules/setup.js';
 import type { ModuleResult } from '../../src/modules/types.js';

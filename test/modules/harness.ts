@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { LocalConnection } from '../../src/connection/local.js';
 import type { Connection } from '../../src/connection/types.js';
-import { executeModule } from '../../src/exec/execute-module.js';
+import { executeModule } from '../../src/modules/execute.js';
 import { makeModuleContext } from '../../src/exec/module-context.js';
 import { CheckOverlay } from '../../src/modules/lib/check-overlay.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from '../../src/modules/types.js';

@@ -1,4 +1,4 @@
-import type { ModuleContext, ModuleDef, ModuleResult } from '../modules/types.js';
+import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 
 /**
  * The module contract in one place: controller modules `run`; the others inspect the host, plan
