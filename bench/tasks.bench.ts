@@ -1,0 +1,35 @@
+// DESIGN's measure of Ansible's slowness: 20 trivial tasks (files, lines, a command) on many hosts,
+// the same playbook by tsplay and by ansible-playbook against the same lab hosts, in one run. The
+// first run creates, the later ones find everything in place: both kinds of task are timed.
+//   npm run bench        (BENCH_TASK_HOSTS, default 50; BENCH_RUNS, default 3)
+import { afterAll, beforeAll, it } from 'vitest';
+import { labUnavailableReason } from '../test/lab/lab.js';
+import { startBenchLab, type BenchLab } from './kit.js';
+
+const HOSTS = Number(process.env.BENCH_TASK_HOSTS ?? 50);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const unavailable = labUnavailableReason();
+
+/** Template text both tools read alike: `{{ x }}` is a variable in Handlebars and in Jinja2. */
+function playbook(): string {
+  const tasks: string[] = [
+    `    - file: { path: /srv/bench, state: directory, mode: "0755" }`,
+  ];
+  for (let i = 1; i <= 6; i++) tasks.push(`    - copy: { dest: /srv/bench/file${i}.conf, content: "name={{ inventory_hostname }} n=${i}\\n", mode: "0644" }`);
+  for (let i = 1; i <= 6; i++) tasks.push(`    - lineinfile: { path: /srv/bench/file${i}.conf, line: "extra=${i}" }`);
+  for (let i = 1; i <= 4; i++) tasks.push(`    - file: { path: /srv/bench/dir${i}, state: directory }`);
+  tasks.push(`    - command: { cmd: "cat /srv/bench/file1.conf" }\n      changed_when: false`);
+  tasks.push(`    - stat: { path: /srv/bench/file2.conf }\n      register: st`);
+  tasks.push(`    - debug: { msg: "{{ st.stat.size }}" }`);
+  return `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks.join('\n')}\n`;
+}
+
+let bench: BenchLab | undefined;
+beforeAll(async () => {
+  if (!unavailable) bench = await startBenchLab(HOSTS, 71);
+});
+afterAll(async () => bench?.down());
+
+it.skipIf(unavailable)(`20 trivial tasks on ${HOSTS} lab hosts: tsplay vs ansible-playbook`, () => {
+  bench!.compare('20 trivial tasks', playbook(), RUNS);
+});
