@@ -52,6 +52,9 @@ export function connectHop(o: HopOptions): Promise<Client> {
           timer.stop();
           reject(e);
         };
+        // Nagle's algorithm holds our small packets until the server's (delayed, 40 ms) ACK: every
+        // command would wait for it. OpenSSH's client turns it off too. (No-op over a jump channel.)
+        client.on('connect', () => client.setNoDelay(true));
         client.on('ready', () => {
           if (settled) return;
           settled = true;
