@@ -28,6 +28,8 @@ const args = withAliases({ 'update-cache': 'update_cache' }, fields);
 
 interface RepoData {
   change: RepositoryChange;
+  /** what each written path held before (null: it did not exist), to put back if the update fails */
+  before: Record<string, string | null>;
   mode: string;
   updateCache: boolean;
   retries: number;
@@ -104,7 +106,7 @@ export default defineModule<AptRepositoryArgs, SourcesFiles, RepoData>({
       diff,
       effects,
       result: { ...result, sources_added: change.added, sources_removed: change.removed },
-      data: { change, mode, updateCache: a.update_cache, retries: a.update_cache_retries, maxDelay: a.update_cache_retry_max_delay },
+      data: { change, before: Object.fromEntries(paths.map((p) => [p, files[p] ?? null])), mode, updateCache: a.update_cache, retries: a.update_cache_retries, maxDelay: a.update_cache_retry_max_delay },
     };
   },
   async apply(ctx, _a, plan) {
@@ -119,6 +121,25 @@ export default defineModule<AptRepositoryArgs, SourcesFiles, RepoData>({
     }
     if (!d.updateCache) return {};
     const failure = await updateAptCache(ctx, d.retries, d.maxDelay);
-    return failure ? { failed: true, msg: failure.msg, stdout: failure.stdout, stderr: failure.stderr } : {};
+    if (!failure) return {};
+    // as Ansible: a repository apt cannot read must not stay behind to break every later apt task
+    const restore = await restoreSources(ctx, d.before);
+    return { failed: true, msg: failure.msg + restore, stdout: failure.stdout, stderr: failure.stderr };
   },
 });
+
+/** Puts the sources files back as they were; returns a note for the message when that failed. */
+async function restoreSources(ctx: ModuleContext, before: Record<string, string | null>): Promise<string> {
+  for (const [path, text] of Object.entries(before)) {
+    try {
+      if (text !== null) await ctx.fs.writeFile(path, text);
+      else {
+        const r = await ctx.run(argv(['rm', '-f', '--', path]));
+        if (r.rc !== 0) throw new Error(r.stderr.trim());
+      }
+    } catch (e) {
+      return ` (and putting ${path} back failed: ${(e as Error).message})`;
+    }
+  }
+  return '';
+}

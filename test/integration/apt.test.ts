@@ -214,4 +214,23 @@ describe.skipIf(unavailable)(`apt modules on lab hosts${unavailable ? ` (${unava
     expectTwice(enabled);
     expect(await kit.sh('lab2', 'cat /etc/apt/sources.list; ls /etc/apt/sources.list.d')).toBe(`${line}\n`);
   }, 120_000);
+
+  it('apt_repository puts the sources back when apt-get update fails, as Ansible does', async () => {
+    // a repository without a Release file: the update fails at once, touching no network
+    const bad = 'deb file:/srv/tsplay-none bookworm main';
+    await kit.sh('lab2', `rm -f /etc/apt/sources.list.d/*; echo '${bad.replace('main', 'contrib')}' > /etc/apt/sources.list`);
+    const before = await kit.sh('lab2', 'cat /etc/apt/sources.list; ls /etc/apt/sources.list.d');
+    const r = await kit.run('lab2', aptRepository, { repo: bad, filename: 'tsplay-bad', update_cache_retries: 1 });
+    expect(r).toMatchObject({ failed: true });
+    expect(String(r.msg)).toMatch(/^Failed to update apt cache: /);
+    expect(String(r.msg)).not.toContain('putting');
+    expect(await kit.sh('lab2', 'cat /etc/apt/sources.list; ls /etc/apt/sources.list.d')).toBe(before);
+    // a line edited in an existing file is put back too
+    const edited = await kit.run('lab2', aptRepository, { repo: bad.replace('main', 'contrib'), state: 'absent', update_cache_retries: 1 });
+    expect(edited.failed).toBeFalsy();
+    await kit.sh('lab2', `echo '# ${bad}' > /etc/apt/sources.list`);
+    const reenabled = await kit.run('lab2', aptRepository, { repo: bad, update_cache_retries: 1 });
+    expect(reenabled).toMatchObject({ failed: true });
+    expect(await kit.sh('lab2', 'cat /etc/apt/sources.list')).toBe(`# ${bad}\n`);
+  }, 120_000);
 });
