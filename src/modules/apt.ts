@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { argv } from '../connection/quote.js';
 import { ansibleBool, withAliases } from './lib/arg-types.js';
+import { debFileName, downloadDebScript, isDebUrl } from './lib/apt-deb-url.js';
 import { autoremoveCommand, installCommand, removeCommand, upgradeAction, upgradeCommand, type AptGetOptions } from './lib/apt-commands.js';
 import { packagesText, planChanged, planPackages, type PackagePlan } from './lib/apt-plan.js';
 import { parseSpec, splitNames } from './lib/apt-spec.js';
-import { APT_ENV, inspectApt, type InspectRequest } from './lib/apt-state.js';
+import { APT_ENV, inspectApt, type DebFile, type InspectRequest } from './lib/apt-state.js';
 import { updateAptCache } from './lib/apt-update.js';
 import { defineModule, type FileDiff, type ModuleContext, type ModuleResult } from './types.js';
 
@@ -73,7 +74,7 @@ export default defineModule<AptArgs, never, never>({
   async run(ctx, a) {
     const state = normalState(a.state);
     if (state === 'build-dep') return fail('state=build-dep is not supported by tsplay');
-    if (a.deb && /^[a-z][a-z0-9+.-]*:\/\//i.test(a.deb)) return fail('deb: tsplay installs a .deb file already on the host; download it first (get_url) and give its path');
+    if (a.deb && /^[a-z][a-z0-9+.-]*:\/\//i.test(a.deb) && !isDebUrl(a.deb)) return fail(`deb: only http, https and ftp URLs (or a path on the host), got ${a.deb}`);
     const specs = splitNames(typeof a.name === 'string' ? [a.name] : (a.name ?? [])).map(parseSpec);
     const debs = a.deb ? [a.deb] : [];
     const wantsUpdate = a.update_cache || a.cache_valid_time > 0;
@@ -112,7 +113,7 @@ export default defineModule<AptArgs, never, never>({
     const base: ModuleResult = { changed, ...cacheFields, ...(diff ? { diff } : {}) };
     if (!changed) return base;
     if (ctx.check) return { ...base, ...(plan.assumed.length ? { msg: `assuming ${plan.assumed.join(', ')} will be available after the cache update` } : {}) };
-    return { ...base, ...(await applyPlan(ctx, a, state, plan, simulated.length > 0)) };
+    return { ...base, ...(await applyPlan(ctx, a, state, plan, simulated.length > 0, current.debs)) };
   },
 });
 
@@ -138,8 +139,32 @@ function options(a: AptArgs, state: string): AptGetOptions {
   };
 }
 
+/** Downloads the deb URLs to install into temp directories, runs apt-get, removes the downloads. */
+async function applyPlan(ctx: ModuleContext, a: AptArgs, state: string, plan: PackagePlan, systemWide: boolean, debFiles: DebFile[]): Promise<Partial<ModuleResult>> {
+  const downloads: string[] = [];
+  try {
+    const debs: string[] = [];
+    for (const path of plan.debs) {
+      const file = debFiles.find((d) => d.path === path);
+      if (!isDebUrl(path) || !file?.name || !file.version) {
+        debs.push(path);
+        continue;
+      }
+      const name = debFileName(file.name, file.version);
+      const r = await ctx.run(downloadDebScript(path, name));
+      const dir = r.stdout.split('\n')[0];
+      if (dir) downloads.push(dir);
+      if (r.rc !== 0) return { changed: false, failed: true, msg: `cannot download ${path}: ${r.stderr.trim() || `exit ${r.rc}`}` };
+      debs.push(`${dir}/${name}`);
+    }
+    return await runAptGet(ctx, a, state, { ...plan, debs }, systemWide);
+  } finally {
+    if (downloads.length) await ctx.run(argv(['rm', '-rf', '--', ...downloads]));
+  }
+}
+
 /** Runs the planned apt-get commands in order; the first failure stops and is reported like Ansible's. */
-async function applyPlan(ctx: ModuleContext, a: AptArgs, state: string, plan: PackagePlan, systemWide: boolean): Promise<Partial<ModuleResult>> {
+async function runAptGet(ctx: ModuleContext, a: AptArgs, state: string, plan: PackagePlan, systemWide: boolean): Promise<Partial<ModuleResult>> {
   const o = options(a, state);
   const commands: string[][] = [];
   if (systemWide && a.upgrade !== 'no') commands.push(upgradeCommand(o, a.upgrade));

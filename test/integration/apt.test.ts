@@ -1,5 +1,7 @@
 // apt, dpkg_selections and apt_repository for real on lab hosts, against a local apt repository
 // served on 127.0.0.1: every host's sources point only there, so nothing reaches the Debian mirror.
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import apt from '../../src/modules/apt.js';
 import aptRepository from '../../src/modules/apt-repository.js';
@@ -115,6 +117,22 @@ describe.skipIf(unavailable)(`apt modules on lab hosts${unavailable ? ` (${unava
     expect(await installedVersion('lab1', 'tsplay-local')).toBe('3.0-1');
     const missing = await kit.run('lab1', apt, { deb: '/root/nothing-here.deb' });
     expect(missing).toMatchObject({ failed: true, msg: '/root/nothing-here.deb does not exist' });
+  }, 120_000);
+
+  it('deb given as a URL: read from the stream (check writes nothing), downloaded only to install', async () => {
+    const file = 'tsplay-local_3.0-1_all.deb';
+    copyFileSync(repo.debPath('tsplay-local', '3.0-1'), join(repo.dir, file));
+    await kit.sh('lab3', 'dpkg --purge tsplay-local >/dev/null 2>&1 || true');
+    const url = `${repo.url}${file}`;
+    const r = await applyTwice(kit, 'lab3', apt, { deb: url });
+    expectTwice(r);
+    expect(r.check.diff).toEqual([expect.objectContaining({ before: '', after: 'tsplay-local 3.0-1\n' })]);
+    expect(await installedVersion('lab3', 'tsplay-local')).toBe('3.0-1');
+    // the download went to a temp directory that is gone
+    expect(await kit.sh('lab3', 'ls -d /tmp/tmp.* 2>/dev/null || echo none')).toBe('none\n');
+    const missing = await kit.run('lab3', apt, { deb: `${repo.url}nothing-here.deb` });
+    expect(missing).toMatchObject({ failed: true });
+    expect(String(missing.msg)).toMatch(new RegExp(`^cannot read ${repo.url}nothing-here.deb as a Debian package: .*404`));
   }, 120_000);
 
   it('dpkg_selections hold keeps a package back from apt-get upgrade; install releases it', async () => {

@@ -1,4 +1,5 @@
 import { fnmatch, isFnmatchPattern as isPattern } from '../../util/fnmatch.js';
+import { isDebUrl } from './apt-deb-url.js';
 import { compareDebVersions, type PackageSpec } from './apt-spec.js';
 import { hasConfigFiles, hasInstalledVersion, type AptState } from './apt-state.js';
 
@@ -114,7 +115,7 @@ export function planPackages(r: PackageRequest, s: AptState, o: PlanOptions): Pa
     plan.changes.push({ name: spec.name, after: candidate });
   }
   for (const deb of s.debs) {
-    if (!deb.exists) return fail(`${deb.path} does not exist`);
+    if (!deb.exists) return fail(isDebUrl(deb.path) ? `cannot read ${deb.path} as a Debian package${deb.error ? `: ${deb.error}` : ''}` : `${deb.path} does not exist`);
     if (!deb.name || !deb.version) return fail(`${deb.path} is not a Debian package`);
     const current = hasInstalledVersion(deb.installed) ? deb.installed!.version : undefined;
     if (current === deb.version && !r.force) continue;

@@ -1,5 +1,6 @@
 import { argv, quote } from '../../connection/quote.js';
 import type { ModuleContext } from '../types.js';
+import { debUrlFields, DEFINE_GET, isDebUrl } from './apt-deb-url.js';
 
 /** What dpkg knows about one package. */
 export interface DpkgEntry {
@@ -26,6 +27,8 @@ export interface DebFile {
   version?: string;
   /** what dpkg has under the file's package name */
   installed?: DpkgEntry;
+  /** why a deb URL could not be read (the downloader's message) */
+  error?: string;
 }
 
 /** The host's package state as the apt module sees it, read in one round trip. */
@@ -81,12 +84,15 @@ export function inspectScript(r: InspectRequest): string {
     parts.push(section('dpkg'), `dpkg-query -W -f=${DPKG_FORMAT} ${argv(r.names)} 2>/dev/null || true`);
     if (r.policy) parts.push(section('policy'), `apt-cache ${argv(READ_ONLY_APT)} policy ${argv(r.names)} 2>/dev/null || true`);
   }
+  if (r.debs.some(isDebUrl)) parts.push(DEFINE_GET);
   for (const deb of r.debs) {
     // the file's name and version, then what dpkg has installed under that name
     const d = quote(deb);
+    const fields = isDebUrl(deb) ? debUrlFields(deb) : `if [ -f ${d} ]; then dpkg-deb -f ${d} Package Version; else echo missing; fi`;
     parts.push(
       section(`deb ${deb}`),
-      `if [ -f ${d} ]; then dpkg-deb -f ${d} Package Version; dpkg-query -W -f=${DPKG_FORMAT} "$(dpkg-deb -f ${d} Package)" 2>/dev/null || true; else echo missing; fi`,
+      `fields=$(${fields}); printf '%s\n' "$fields"`,
+      `p=$(printf '%s\n' "$fields" | sed -n 's/^Package: //p'); [ -z "$p" ] || dpkg-query -W -f=${DPKG_FORMAT} "$p" 2>/dev/null || true`,
     );
   }
   if (r.simulate) parts.push(section('simulate'), `apt-get -s ${argv(READ_ONLY_APT)} ${argv(r.simulate)} 2>&1 || true`);
@@ -97,11 +103,11 @@ export function inspectScript(r: InspectRequest): string {
 export async function inspectApt(ctx: ModuleContext, r: InspectRequest): Promise<AptState> {
   const res = await ctx.run(inspectScript(r), { env: APT_ENV });
   if (res.rc !== 0) throw new Error(`cannot inspect packages: ${res.stderr.trim() || `exit ${res.rc}`}`);
-  return parseInspect(res.stdout, r);
+  return parseInspect(res.stdout, r, res.stderr);
 }
 
 /** Splits the script's output into its sections and parses each. */
-export function parseInspect(out: string, r: InspectRequest): AptState {
+export function parseInspect(out: string, r: InspectRequest, stderr = ''): AptState {
   const sections = new Map<string, string[]>();
   let current: string[] | undefined;
   for (const line of out.split('\n')) {
@@ -115,7 +121,7 @@ export function parseInspect(out: string, r: InspectRequest): AptState {
     cacheMtime: Number((sections.get('cache') ?? [])[0]) || 0,
     dpkg: parseDpkgQuery(sections.get('dpkg') ?? [], r.names),
     policy: parsePolicy(sections.get('policy') ?? [], r.names),
-    debs: r.debs.map((path) => parseDebFields(path, sections.get(`deb ${path}`) ?? [])),
+    debs: r.debs.map((path) => parseDebFields(path, sections.get(`deb ${path}`) ?? [], stderr)),
   };
   if (r.simulate) state.simulated = (sections.get('simulate') ?? []).filter((l) => /^(Inst|Remv|Purg) /.test(l));
   return state;
@@ -159,8 +165,9 @@ export function parsePolicy(lines: string[], names: string[]): Record<string, Po
   return out;
 }
 
-function parseDebFields(path: string, lines: string[]): DebFile {
-  if (lines[0] === 'missing') return { path, exists: false };
+function parseDebFields(path: string, lines: string[], stderr: string): DebFile {
+  // only the downloader and dpkg-deb speak on stderr in the inspect script
+  if (lines[0] === 'missing') return { path, exists: false, ...(isDebUrl(path) ? { error: stderr.trim().split('\n').slice(-3).join('; ') } : {}) };
   const field = (f: string) => lines.find((l) => l.startsWith(`${f}: `))?.slice(f.length + 2).trim();
   const name = field('Package');
   const installed = name ? parseDpkgQuery(lines, [name])[name] : undefined;
