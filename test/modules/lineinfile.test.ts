@@ -79,6 +79,13 @@ describe('lineinfile on this machine', () => {
     expect(await runModule(lineinfile, { path: nested, line: 'x', create: true, mode: '0640' })).toMatchObject({ changed: false });
   });
 
+  it('a directory that cannot be made fails as Ansible says it, in the same round trip as the write', async () => {
+    writeFileSync(join(dir, 'plain'), 'a file, not a directory\n');
+    const r = await runModule(lineinfile, { path: join(dir, 'plain', 'sub', 'new.conf'), line: 'x', create: true });
+    expect(r).toMatchObject({ failed: true, changed: false });
+    expect(String(r.msg)).toMatch(new RegExp(`^Error creating ${dir}/plain/sub \\(mkdir: .*\\)$`));
+  });
+
   it('fixes attributes alone when the content is right', async () => {
     writeFileSync(file, 'x\n');
     chmodSync(file, 0o644);

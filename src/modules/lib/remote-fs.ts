@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { quote } from '../../connection/quote.js';
 import type { ExecBinaryResult } from '../../connection/types.js';
 import type { RunOptions } from '../types.js';
@@ -67,6 +68,7 @@ export class RemoteFs {
     const defaultMode = `$(printf '%o' $(( 0666 & ~$(umask) )))`;
     const script = [
       `d=$(dirname -- ${p})`,
+      opts.createParents ? `{ [ -d "$d" ] || mkdir -p -- "$d" || exit ${MKDIR_FAILED}; }` : '',
       `t=$(mktemp "$d/.tsplay.XXXXXX") || exit 1`,
       `trap 'rm -f -- "$t"' EXIT`,
       fill,
@@ -82,6 +84,7 @@ export class RemoteFs {
       .join(' && ');
     const r = await this.runner(script, { stdin: stdin ?? '' });
     if (r.rc === VALIDATE_FAILED) throw ValidateFailedError.fromOutput(r.stdout, r.stderr);
+    if (r.rc === MKDIR_FAILED && opts.createParents) throw new ParentDirError(posix.dirname(path), r.stderr.trim());
     if (r.rc !== 0) throw new Error(`cannot write ${path}: ${r.stderr.trim() || `exit ${r.rc}`}`);
     const backupFile = r.stdout.trim() || undefined;
     return backupFile ? { backupFile } : {};
@@ -141,6 +144,22 @@ export interface WriteOptions {
   backup?: boolean;
   /** Ansible's validate: a command line with `%s` for the file to check */
   validate?: string;
+  /** create missing parent directories first, in the same round trip */
+  createParents?: boolean;
+}
+
+/** The exit status of a write whose parent directory could not be created. */
+const MKDIR_FAILED = 96;
+
+/** createParents could not make the file's directory (stderr says why). */
+export class ParentDirError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly stderr: string,
+  ) {
+    super(`cannot create ${dir}: ${stderr}`);
+    this.name = 'ParentDirError';
+  }
 }
 
 /** A path probed with its own options (e.g. a link, and separately what it points to). */

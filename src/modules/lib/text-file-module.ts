@@ -1,9 +1,8 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { argv } from '../../connection/quote.js';
 import type { FileDiff, FileEffect, ModuleContext, ModuleResult, Plan, PlanContext } from '../types.js';
 import { attrChangeFields, attrCommands, defaultMode, desiredAttrs, fieldsDiff, planAttrs, type AttrChange } from './file-attrs.js';
-import type { Probe, ProbedState } from './remote-fs.js';
+import { ParentDirError, type Probe, type ProbedState } from './remote-fs.js';
 import { textDiff } from './text-diff.js';
 import type { TextEdit } from './text-edit.js';
 import { checkValidate, ValidateFailedError } from './validate-command.js';
@@ -134,11 +133,6 @@ export async function applyTextFile(ctx: ModuleContext, w: TextWrite): Promise<P
     const problem = checkValidate(w.validate);
     if (problem) return { failed: true, changed: false, msg: problem };
   }
-  if (w.creating) {
-    const dir = posix.dirname(w.path);
-    const r = await ctx.run(`[ -d ${argv([dir])} ] || mkdir -p -- ${argv([dir])}`);
-    if (r.rc !== 0) return { failed: true, changed: false, msg: `Error creating ${dir} (${r.stderr.trim()})` };
-  }
   try {
     const written = await ctx.fs.writeFile(w.path, w.content, {
       ...(w.mode !== undefined ? { mode: w.mode } : {}),
@@ -146,11 +140,14 @@ export async function applyTextFile(ctx: ModuleContext, w: TextWrite): Promise<P
       ...(w.group !== undefined ? { group: w.group } : {}),
       backup: w.backup,
       ...(w.validate !== undefined ? { validate: w.validate } : {}),
+      // a new file's directory is made in the same round trip as the write
+      createParents: w.creating,
     });
     if (!written.backupFile) return {};
     return { backup_file: written.backupFile, ...(w.backupKey ? { [w.backupKey]: written.backupFile } : {}) };
   } catch (err) {
     if (err instanceof ValidateFailedError) return { failed: true, changed: false, msg: `failed to validate: rc:${err.exitStatus} error:${err.stderr}` };
+    if (err instanceof ParentDirError) return { failed: true, changed: false, msg: `Error creating ${err.dir} (${err.stderr})` };
     throw err;
   }
 }
