@@ -101,10 +101,13 @@ export default defineModule<AptArgs, never, never>({
     const cacheFields = { cache_updated: cache.updated, cache_update_time: cache.time };
     if (!specs.length && !debs.length && a.upgrade === 'no' && !a.autoremove) return { changed: cache.updated, ...cacheFields };
 
+    // in check mode, sources an earlier task would have added (apt_repository) are not in apt's
+    // cache yet: packages apt does not know are assumed to come from them, not reported missing
+    const sourcesPredicted = ctx.check && (ctx.fs.overlay?.changedUnder('/etc/apt/sources.list.d') || ctx.fs.overlay?.changedUnder('/etc/apt/sources.list'));
     const plan = planPackages(
       { specs, state, purge: a.purge, only_upgrade: a.only_upgrade, allow_downgrade: a.allow_downgrade, force: a.force, debs },
       current,
-      { cacheUpdatePending: due && ctx.check },
+      { cacheUpdatePending: (due && ctx.check) || !!sourcesPredicted },
     );
     if (plan.failed) return { ...fail(plan.failed), ...cacheFields };
     const simulated = current.simulated ?? [];
@@ -112,7 +115,10 @@ export default defineModule<AptArgs, never, never>({
     const diff = ctx.diff && changed ? packagesDiff(plan, simulated) : undefined;
     const base: ModuleResult = { changed, ...cacheFields, ...(diff ? { diff } : {}) };
     if (!changed) return base;
-    if (ctx.check) return { ...base, ...(plan.assumed.length ? { msg: `assuming ${plan.assumed.join(', ')} will be available after the cache update` } : {}) };
+    if (ctx.check) {
+      const from = sourcesPredicted ? 'from the sources an earlier task adds' : 'after the cache update';
+      return { ...base, ...(plan.assumed.length ? { msg: `assuming ${plan.assumed.join(', ')} will be available ${from}` } : {}) };
+    }
     return { ...base, ...(await applyPlan(ctx, a, state, plan, simulated.length > 0, current.debs)) };
   },
 });

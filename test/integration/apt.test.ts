@@ -4,6 +4,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import apt from '../../src/modules/apt.js';
+import { CheckOverlay } from '../../src/modules/lib/check-overlay.js';
 import aptRepository from '../../src/modules/apt-repository.js';
 import copy from '../../src/modules/copy.js';
 import dpkgSelections from '../../src/modules/dpkg-selections.js';
@@ -250,5 +251,22 @@ describe.skipIf(unavailable)(`apt modules on lab hosts${unavailable ? ` (${unava
     const reenabled = await kit.run('lab2', aptRepository, { repo: bad, update_cache_retries: 1 });
     expect(reenabled).toMatchObject({ failed: true });
     expect(await kit.sh('lab2', 'cat /etc/apt/sources.list')).toBe(`# ${bad}\n`);
+  }, 120_000);
+
+  it('a dry run of apt_repository then apt predicts the install from the repository it would add (Ansible\'s fails)', async () => {
+    await kit.sh('lab2', 'rm -f /etc/apt/sources.list /etc/apt/sources.list.d/*; apt-get update -qq >/dev/null 2>&1; dpkg --purge tsplay-demo >/dev/null 2>&1 || true');
+    const overlay = new CheckOverlay();
+    const marker = await kit.mark('lab2');
+    const added = await kit.run('lab2', aptRepository, { repo: repo.sourceLine(), filename: 'tsplay' }, { check: true, overlay });
+    expect(added).toMatchObject({ changed: true });
+    const install = await kit.run('lab2', apt, { name: 'tsplay-demo' }, { check: true, overlay });
+    expect(install).toMatchObject({ changed: true, msg: 'assuming tsplay-demo will be available from the sources an earlier task adds' });
+    expect(await kit.changedSince('lab2', marker)).toEqual([]);
+    // alone, without the earlier task's prediction, apt knows no such package
+    expect(await kit.run('lab2', apt, { name: 'tsplay-demo' }, { check: true, overlay: new CheckOverlay() })).toMatchObject({ failed: true });
+    // and the real run does what the dry run said
+    expect(await kit.run('lab2', aptRepository, { repo: repo.sourceLine(), filename: 'tsplay' })).toMatchObject({ changed: true });
+    expect(await kit.run('lab2', apt, { name: 'tsplay-demo' })).toMatchObject({ changed: true });
+    expect(await installedVersion('lab2', 'tsplay-demo')).toMatch(/^1\./);
   }, 120_000);
 });

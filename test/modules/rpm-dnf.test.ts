@@ -256,6 +256,23 @@ describe('dnf and yum against recorded rpm/dnf/yum answers', () => {
     expect(host.takeCalls().filter(isWritingCall)).toEqual([]);
   });
 
+  it('in a dry run after yum_repository would add a repository, a package no repository offers yet is predicted, not missing', async () => {
+    const answers = () => [
+      { argv: ['rpm', '-q', '--qf', QF, 'kubelet'], stdout: notInstalled('kubelet'), rc: 1 },
+      { argv: ['dnf', '-q', 'repoquery', '--available', '--qf', RQF, 'kubelet'], stdout: '' },
+    ];
+    host = new FakeRpmHost().answer(answers());
+    const overlay = new CheckOverlay();
+    overlay.record({ path: '/etc/yum.repos.d/kubernetes.repo', kind: 'file', content: Buffer.from('[kubernetes]\n') });
+    const predicted = await runModule(dnf, { name: 'kubelet' }, { conn: host, vars: ROCKY9, check: true, overlay });
+    expect(predicted).toMatchObject({ changed: true, msg: 'Check mode: No changes made, but would have if not in check mode' });
+    expect(host.takeCalls().filter(isWritingCall)).toEqual([]);
+    // without that earlier task, the same dry run fails as Ansible's does
+    host.answer(answers());
+    const alone = await runModule(dnf, { name: 'kubelet' }, { conn: host, vars: ROCKY9, check: true, overlay: new CheckOverlay() });
+    expect(alone).toMatchObject({ failed: true, failures: ['No package kubelet available.'] });
+  });
+
   it('update_cache refreshes in the same round trip when not in check mode, and alone reports "Cache updated"', async () => {
     host = new FakeRpmHost().answer([
       { argv: ['dnf', '-q', 'makecache', '--refresh', '--enablerepo=kubernetes'], stdout: '' },

@@ -69,6 +69,13 @@ export class CheckOverlay {
     }
   }
 
+  /** True when an earlier task would have changed `dir` or anything beneath it. */
+  changedUnder(dir: string): boolean {
+    const d = posix.normalize(dir);
+    for (const key of this.entries.keys()) if (key === d || key.startsWith(d + '/')) return true;
+    return false;
+  }
+
   /** True when `path` itself or a parent has a recorded effect: reading the host alone would be wrong. */
   touches(path: string): boolean {
     const p = posix.normalize(path);

@@ -37,6 +37,7 @@ function readAvailable(backend: RpmBackend, into: (pkgs: RpmHostState['installed
 
 export async function inspectRpm(ctx: ModuleContext, a: RpmArgs, backend: RpmBackend): Promise<RpmHostState> {
   const st: RpmHostState = { backend, installed: [] };
+  if (ctx.check && ctx.fs.overlay?.changedUnder('/etc/yum.repos.d')) st.reposPredicted = true;
   const commands: string[][] = [];
   const readers: Reader[] = [];
   const step = (cmd: string[], read: Reader) => {

@@ -21,6 +21,11 @@ export interface RpmHostState {
   unneeded?: RpmPackage[];
   /** update_cache ran during inspect (it does not in check mode) */
   cacheUpdated?: boolean;
+  /**
+   * check mode: an earlier task would have changed the repository files (yum_repository), so a
+   * package the repositories do not offer yet is assumed to come from them, not reported missing
+   */
+  reposPredicted?: boolean;
 }
 
 export type SpecAction = 'ok' | 'install' | 'upgrade' | 'downgrade' | 'remove' | 'missing';
@@ -73,7 +78,7 @@ function decidePresent(spec: string, a: RpmArgs, st: RpmHostState): SpecDecision
   }
   if (action === 'ok') return { spec, action, installed: others };
   const offered = availableMatches(spec, st);
-  if (offered && offered.length === 0) return { spec, action: 'missing', installed: others };
+  if (offered && offered.length === 0) return st.reposPredicted ? { spec, action, installed: others } : { spec, action: 'missing', installed: others };
   const target = offered ? newest(offered) : undefined;
   return { spec, action, installed: others, ...(target ? { target } : {}) };
 }
