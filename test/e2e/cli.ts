@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 
@@ -11,10 +11,35 @@ export interface CliRun {
   stderr: string;
 }
 
+function cliEnv(extra: Record<string, string> | undefined): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...extra };
+  delete env.FORCE_COLOR;
+  return env;
+}
+
+/**
+ * The CLI without blocking this process: for tests whose servers (an apt repository, an HTTP
+ * server) run in the test process and must answer while the CLI runs.
+ */
+export function tsplayAsync(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: cliEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
 /** Runs the built CLI (npm test builds dist/ first), without colors. */
 export function tsplay(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliRun {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
-  delete env.FORCE_COLOR;
+  const env = cliEnv(opts.env);
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     env,
