@@ -27,6 +27,8 @@ export class SshConnection implements Connection {
   private closed = false;
   private releaseTunnel?: () => void;
   private target?: SshTarget;
+  /** how messages name this host: user@host:port and the jump chain */
+  private label = '';
   /** which open() the current client came from: events of a replaced client are ignored */
   private generation = 0;
   private readonly limit = pLimit(MAX_CHANNELS);
@@ -80,14 +82,24 @@ export class SshConnection implements Connection {
       throw new UnreachableError(`${label}: connection closed`);
     }
     this.client = client;
+    this.label = label;
     let reason = '';
     client.on('error', (err: Error) => {
       reason = err.message;
     });
+    // 'end' comes first: from then on ssh2 refuses new channels ("Not connected") until 'close'
+    const lose = () => {
+      if (!this.closed && generation === this.generation) this.lostWith ??= this.lost(reason);
+    };
+    client.on('end', lose);
     client.on('close', () => {
       releaseTunnel?.();
-      if (!this.closed && generation === this.generation) this.lostWith ??= new UnreachableError(`${label}: connection lost${reason ? `: ${reason}` : ''}`);
+      lose();
     });
+  }
+
+  private lost(reason: string): UnreachableError {
+    return new UnreachableError(`${this.label}: connection lost${reason ? `: ${reason}` : ''}`);
   }
 
   /**
@@ -149,6 +161,8 @@ export class SshConnection implements Connection {
       });
     } catch (e) {
       if (this.lostWith) throw this.lostWith;
+      // the socket failed or ended and ssh2 has not told us yet
+      if (e instanceof Error && e.message === 'Not connected') throw this.lost('');
       throw e;
     }
   }

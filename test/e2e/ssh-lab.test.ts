@@ -55,6 +55,9 @@ function khName(name: string): string {
   return h.port === 22 ? h.address : `[${h.address}]:${h.port}`;
 }
 
+/** Prints the pid of the sshd process serving this connection (first sshd above our shell). */
+const SSHD_PID = 'p=$PPID; while [ "$(cat /proc/$p/comm)" != sshd ]; do p=$(cut -d" " -f4 /proc/$p/stat); done; echo $p';
+
 const re = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The lab's known_hosts line for a host, as [name, type, base64]. */
@@ -129,14 +132,32 @@ if (unavailable) {
 
     it('reports a dropped connection as unreachable on the next command', async () => {
       const c = connection('lab2');
-      // the sshd process serving this connection (first sshd above our shell)
-      const r = await c.exec('p=$PPID; while [ "$(cat /proc/$p/comm)" != sshd ]; do p=$(cut -d" " -f4 /proc/$p/stat); done; echo $p');
+      const r = await c.exec(SSHD_PID);
       const pid = Number(r.stdout.trim());
       expect(pid).toBeGreaterThan(1);
       await lab.exec('lab2', `kill -9 ${pid}`);
       const err = await waitForError(() => c.exec('true'));
       expect(err).toBeInstanceOf(UnreachableError);
       expect(err.message).toMatch(new RegExp(`^root@${re(at('lab2'))}: connection lost`));
+    });
+    it('fails every command started while the connection drops as unreachable, none with a transport error', async () => {
+      const c = connection('lab3');
+      const pid = Number((await c.exec(SSHD_PID)).stdout.trim());
+      // a new command on every turn of the event loop, so some start between the socket's end and
+      // its close (ssh2 refuses channels then with a bare "Not connected")
+      const started: Promise<unknown>[] = [];
+      let failed = false;
+      const fire = () => {
+        started.push(c.exec('true').catch((e: Error) => ((failed = true), e)));
+        if (!failed && started.length < 20000) setImmediate(fire);
+      };
+      fire();
+      await lab.exec('lab3', `kill -9 ${pid}`);
+      await waitFor(() => failed, 'a command to fail');
+      const errors = (await Promise.all(started)).filter((r): r is Error => r instanceof Error);
+      expect(errors.length).toBeGreaterThan(0);
+      expect([...new Set(errors.filter((e) => !(e instanceof UnreachableError)).map((e) => e.message))]).toEqual([]);
+      expect(errors[0]!.message).toMatch(new RegExp(`^root@${re(at('lab3'))}: connection lost`));
     });
   });
 
