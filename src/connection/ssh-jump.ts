@@ -77,9 +77,14 @@ export class JumpHosts {
       }
       try {
         const client = await this.openHop(hop, sock, `jump host ${hopLabel(hop)}${parentChain.length ? ` (via ${chainLabel(parentChain)})` : ''}`);
-        // a jump host that goes away is forgotten, so the next target connects afresh
-        client.on('close', () => {
+        // a jump host that goes away is forgotten, so the next target connects afresh; from the
+        // socket's 'end' on, ssh2 refuses new tunnels, so that is when it is gone
+        const forget = () => {
           if (this.entries.get(key) === entry) this.entries.delete(key);
+        };
+        client.on('end', forget);
+        client.on('close', () => {
+          forget();
           entry.releaseParent();
         });
         return client;
@@ -109,16 +114,23 @@ function forward(client: Client, host: string, port: number, timeoutSec: number,
       timedOut = true;
       reject(new UnreachableError(`cannot reach ${host}:${port} through ${via}: timed out after ${timeoutSec} s`));
     }, timeoutSec * 1000);
-    // the source address is informational for the jump host's logs
-    client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+    const fail = (err: Error) => reject(new UnreachableError(`cannot reach ${host}:${port} through ${via}: ${err.message}`, { cause: err }));
+    try {
+      // the source address is informational for the jump host's logs
+      client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+        clearTimeout(timer);
+        if (timedOut) {
+          stream?.destroy();
+          return;
+        }
+        if (err) return fail(err);
+        resolve(stream);
+      });
+    } catch (e) {
+      // ssh2 throws "Not connected" when the jump host's socket has just ended
       clearTimeout(timer);
-      if (timedOut) {
-        stream?.destroy();
-        return;
-      }
-      if (err) return reject(new UnreachableError(`cannot reach ${host}:${port} through ${via}: ${err.message}`, { cause: err }));
-      resolve(stream);
-    });
+      fail(e instanceof Error ? e : new Error(String(e)));
+    }
   });
 }
 
