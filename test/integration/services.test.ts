@@ -241,7 +241,8 @@ describe.skipIf(unavailable)(`systemd and service on lab hosts that run systemd$
       const wall = Date.now() - t0;
       expect(r).toMatchObject({ failed: true, msg: 'no file for tsplay', elapsed: 2 });
       expect(wall).toBeGreaterThanOrEqual(2000);
-      expect(wall).toBeLessThan(4000);
+      // it gives up at the timeout instead of hanging (a wide margin: shared machines are slow at times)
+      expect(wall).toBeLessThan(2000 + 8000);
     });
   });
 });
