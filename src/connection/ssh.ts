@@ -161,8 +161,11 @@ export class SshConnection implements Connection {
       });
     } catch (e) {
       if (this.lostWith) throw this.lostWith;
-      // the socket failed or ended and ssh2 has not told us yet
-      if (e instanceof Error && e.message === 'Not connected') throw this.lost('');
+      // the socket failed or ended and ssh2 has not told us yet: later calls hear the same
+      if (e instanceof Error && e.message === 'Not connected') {
+        if (this.client !== client) throw this.lost('');
+        throw (this.lostWith ??= this.lost(''));
+      }
       throw e;
     }
   }
